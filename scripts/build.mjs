@@ -11,9 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
 
 rmSync(join(root, 'dist'), { recursive: true, force: true })
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
-  stdio: 'inherit',
-})
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+    stdio: 'inherit',
+  })
+} catch {
+  console.error('build: tsc reported the errors above')
+  process.exit(1)
+}
 const esbuild = require('esbuild')
 esbuild.buildSync({
   entryPoints: [join(root, 'hooks/journal-event.ts')],

@@ -1,0 +1,149 @@
+// The journal line format, schema version 1: one JSON object per line in
+// <home>/sessions/events/<session_id>.jsonl. Hooks, the CLI, the HTTP API and the supervisor
+// all write this one shape, so the supervisor has a single path into the machine.
+import { describeBadSessionId, isValidSessionId } from './session-id.js'
+
+export const JOURNAL_SCHEMA_VERSION = 1
+/** Long texts are cut to their tail (a limit banner ends a message) so a line stays one small write. */
+export const MAX_TEXT_CHARS = 8192
+
+/** Who wrote the line. */
+export type RecordOrigin = 'hook' | 'cli' | 'http' | 'supervisor'
+
+export interface JournalRecord {
+  v: typeof JOURNAL_SCHEMA_VERSION
+  /** Unique per event; a line seen twice (a promotion retried after a crash) is applied once. */
+  id: string
+  /** ISO-8601 UTC: when the event happened (for hooks, when the raw event reached the disk). */
+  ts: string
+  /** Claude Code's hook_event_name, or one of the product's own events (ControlEvent). */
+  event: string
+  sessionId: string
+  origin: RecordOrigin
+  cwd?: string
+  transcriptPath?: string
+  /** SessionStart: startup | resume | clear | compact. */
+  source?: string
+  /** SessionEnd: clear | logout | prompt_input_exit | other ... */
+  reason?: string
+  /** StopFailure: rate_limit | overloaded | ... */
+  error?: string
+  errorDetails?: string
+  /** Present when the event comes from a subagent, not the main session. */
+  agentId?: string
+  agentType?: string
+  lastAssistantMessage?: string
+  /** Notification text, or the limit message posted to /notify-limit. */
+  message?: string
+  notificationType?: string
+  /** Epoch ms of a reset reported by a caller of /notify-limit. */
+  resetAt?: number
+  /** The Claude Code process that ran the hook, for later liveness checks. */
+  claudePid?: number
+  tmuxPane?: string
+  permissionMode?: string
+  /** Length only: prompts are the user's words and never stored. */
+  promptLength?: number
+  truncated?: string[]
+  /** Fields of the product's own events (resume attempts and their outcome). */
+  attempt?: number
+  mode?: string
+  exitCode?: number | null
+  limited?: boolean
+  pid?: number
+}
+
+/** Events the product writes itself; hook events keep Claude Code's names. */
+export const CONTROL_EVENTS = [
+  'ResumeRequested',
+  'ScheduleCancelled',
+  'LimitReported',
+  'ResumeStarted',
+  'ResumeExited',
+  'OwnerTimeout',
+] as const
+export type ControlEvent = (typeof CONTROL_EVENTS)[number]
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+
+export interface HookMeta {
+  id: string
+  ts: string
+  claudePid?: number
+  tmuxPane?: string
+}
+
+/** Turns Claude Code's hook stdin payload into a journal record, or says why it cannot. */
+export function recordFromHookPayload(payload: unknown, meta: HookMeta): Parsed<JournalRecord> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { ok: false, error: 'hook input is not a JSON object' }
+  }
+  const p = payload as Record<string, unknown>
+  if (!isValidSessionId(p.session_id)) return { ok: false, error: describeBadSessionId(p.session_id) }
+  if (typeof p.hook_event_name !== 'string' || !/^[A-Za-z]{1,64}$/.test(p.hook_event_name)) {
+    return { ok: false, error: 'hook_event_name is missing or not a plain name' }
+  }
+  const truncated: string[] = []
+  const text = (key: string): string | undefined => {
+    const value = p[key]
+    if (typeof value !== 'string') return undefined
+    if (value.length <= MAX_TEXT_CHARS) return value
+    truncated.push(key)
+    return value.slice(-MAX_TEXT_CHARS)
+  }
+  const record: JournalRecord = {
+    v: JOURNAL_SCHEMA_VERSION,
+    id: meta.id,
+    ts: meta.ts,
+    event: p.hook_event_name,
+    sessionId: p.session_id,
+    origin: 'hook',
+  }
+  assignDefined(record, {
+    cwd: text('cwd'),
+    transcriptPath: text('transcript_path'),
+    source: text('source'),
+    reason: text('reason'),
+    error: text('error'),
+    errorDetails: text('error_details'),
+    agentId: text('agent_id'),
+    agentType: text('agent_type'),
+    lastAssistantMessage: text('last_assistant_message'),
+    message: text('message'),
+    notificationType: text('notification_type'),
+    permissionMode: text('permission_mode'),
+    promptLength: typeof p.prompt === 'string' ? p.prompt.length : undefined,
+    claudePid: meta.claudePid,
+    tmuxPane: meta.tmuxPane,
+  })
+  if (truncated.length > 0) record.truncated = truncated
+  return { ok: true, value: record }
+}
+
+function assignDefined<T extends object>(target: T, values: Partial<T>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value
+  }
+}
+
+export function serializeRecord(record: JournalRecord): string {
+  return JSON.stringify(record) + '\n'
+}
+
+/** Reads one journal line back; anything that is not a v1 record is an error, never a throw. */
+export function parseJournalLine(line: string): Parsed<JournalRecord> {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return { ok: false, error: 'not JSON' }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, error: 'not an object' }
+  const r = value as Partial<JournalRecord>
+  if (r.v !== JOURNAL_SCHEMA_VERSION) return { ok: false, error: `unknown schema version ${JSON.stringify(r.v)}` }
+  if (typeof r.id !== 'string' || r.id.length === 0) return { ok: false, error: 'missing id' }
+  if (typeof r.ts !== 'string' || Number.isNaN(Date.parse(r.ts))) return { ok: false, error: 'missing or invalid ts' }
+  if (typeof r.event !== 'string') return { ok: false, error: 'missing event' }
+  if (!isValidSessionId(r.sessionId)) return { ok: false, error: describeBadSessionId(r.sessionId) }
+  return { ok: true, value: r as JournalRecord }
+}

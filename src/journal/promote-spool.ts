@@ -1,0 +1,219 @@
+// Stage 2 of the hook (and the supervisor's sweep): move raw events from the spool into the
+// per-session journals. Each spool file is claimed by an atomic rename, so two promoters never
+// append the same event; a claim left by a dead promoter is handed back and promoted again.
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { Buffer } from 'node:buffer'
+import { join } from 'node:path'
+import { appendRecord } from './append-record.js'
+import { recordFromHookPayload, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
+import type { HomePaths } from './home-paths.js'
+
+/** Claude Code payloads are a few KB; anything far larger is not a hook event. */
+export const MAX_SPOOL_BYTES = 1024 * 1024
+/** How much of a rejected file is kept for inspection. */
+export const QUARANTINE_KEEP_BYTES = 64 * 1024
+/** A file that does not parse yet may still be being written by its stage 1. */
+export const INCOMPLETE_GRACE_MS = 10_000
+
+const EVENT_SUFFIX = '.event'
+const CLAIM_MARK = '.claimed-'
+
+export interface PromoteOptions {
+  now: () => number
+  /** Ids whose writer is known to have finished (stage 1 passes its own), so no grace applies. */
+  complete?: ReadonlySet<string>
+  log: (message: string) => void
+  isAlive: (pid: number) => boolean
+}
+
+export interface PromoteResult {
+  promoted: number
+  quarantined: number
+  failed: number
+}
+
+interface SpoolEntry {
+  name: string
+  id: string
+  mtimeNs: bigint
+  mtimeMs: number
+  size: number
+}
+
+export function promoteSpool(paths: HomePaths, options: PromoteOptions): PromoteResult {
+  const result: PromoteResult = { promoted: 0, quarantined: 0, failed: 0 }
+  reclaimAbandoned(paths, options)
+  for (const entry of listSpool(paths)) {
+    const outcome = promoteOne(paths, entry, options)
+    if (outcome !== 'skipped') result[outcome]++
+  }
+  return result
+}
+
+function listSpool(paths: HomePaths): SpoolEntry[] {
+  let names: string[]
+  try {
+    names = readdirSync(paths.spoolDir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const entries: SpoolEntry[] = []
+  for (const name of names) {
+    if (!name.endsWith(EVENT_SUFFIX)) continue
+    try {
+      const stat = statSync(join(paths.spoolDir, name), { bigint: true })
+      const mtimeMs = Number(stat.mtimeNs / 1_000_000n)
+      entries.push({ name, id: name.slice(0, -EVENT_SUFFIX.length), mtimeNs: stat.mtimeNs, mtimeMs, size: Number(stat.size) })
+    } catch {
+      // Promoted by someone else between readdir and stat.
+    }
+  }
+  // Oldest first, so one promoter writes a session's events in the order they happened.
+  return entries.sort((a, b) => (a.mtimeNs === b.mtimeNs ? a.name.localeCompare(b.name) : a.mtimeNs < b.mtimeNs ? -1 : 1))
+}
+
+type Outcome = 'promoted' | 'quarantined' | 'failed' | 'skipped'
+
+function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions): Outcome {
+  const file = join(paths.spoolDir, entry.name)
+  if (entry.size > MAX_SPOOL_BYTES) {
+    return quarantine(paths, entry, file, `event is ${entry.size} bytes (at most ${MAX_SPOOL_BYTES})`, options)
+  }
+  let content: string
+  try {
+    content = readFileSync(file, 'utf8')
+  } catch {
+    return 'skipped'
+  }
+  const meta: HookMeta = { id: entry.id, ts: new Date(entry.mtimeMs).toISOString() }
+  const parsed = parseSpoolFile(content, meta)
+  if (!parsed.ok) {
+    const young = !options.complete?.has(entry.id) && options.now() - entry.mtimeMs < INCOMPLETE_GRACE_MS
+    if (parsed.error.startsWith('incomplete') && young) return 'skipped'
+    return quarantine(paths, entry, file, parsed.error, options)
+  }
+  const claimed = `${file}${CLAIM_MARK}${process.pid}`
+  if (!rename(file, claimed)) return 'skipped'
+  try {
+    appendRecord(paths, parsed.value)
+  } catch (error) {
+    rename(claimed, file)
+    options.log(`session-retry: could not append event ${entry.id} to the journal, kept in the spool: ${describe(error)}`)
+    return 'failed'
+  }
+  unlinkQuietly(claimed)
+  return 'promoted'
+}
+
+/** Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane>\n` then the raw hook payload. */
+export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalRecord> {
+  const newline = content.indexOf('\n')
+  const header = newline === -1 ? content : content.slice(0, newline)
+  const fields = header.split(' ')
+  if (fields[0] !== 'ssr1') return { ok: false, error: 'not a spool file (missing ssr1 header)' }
+  const claudePid = Number(fields[2])
+  const pane = fields[3]
+  const body = newline === -1 ? '' : content.slice(newline + 1)
+  let payload: unknown
+  try {
+    payload = JSON.parse(body)
+  } catch {
+    return { ok: false, error: body.trim() === '' ? 'incomplete: empty hook input' : 'incomplete or malformed JSON on hook input' }
+  }
+  const full: HookMeta = { ...meta }
+  if (Number.isSafeInteger(claudePid) && claudePid > 1) full.claudePid = claudePid
+  if (pane && /^%\d{1,9}$/.test(pane)) full.tmuxPane = pane
+  return recordFromHookPayload(payload, full)
+}
+
+function quarantine(paths: HomePaths, entry: SpoolEntry, file: string, why: string, options: PromoteOptions): Outcome {
+  const claimed = `${file}${CLAIM_MARK}${process.pid}`
+  if (!rename(file, claimed)) return 'skipped'
+  try {
+    mkdirSync(paths.quarantineDir, { recursive: true, mode: 0o700 })
+    const target = join(paths.quarantineDir, entry.name)
+    if (entry.size > QUARANTINE_KEEP_BYTES) {
+      writeFileSync(target, readHead(claimed, QUARANTINE_KEEP_BYTES), { mode: 0o600 })
+      unlinkQuietly(claimed)
+    } else {
+      renameSync(claimed, target)
+    }
+    options.log(`session-retry: event ${entry.id} quarantined in ${paths.quarantineDir}: ${why}`)
+    return 'quarantined'
+  } catch (error) {
+    rename(claimed, file)
+    options.log(`session-retry: could not quarantine event ${entry.id} (${why}): ${describe(error)}`)
+    return 'failed'
+  }
+}
+
+/** Claims whose promoter died before finishing go back to the spool. */
+function reclaimAbandoned(paths: HomePaths, options: PromoteOptions): void {
+  let names: string[]
+  try {
+    names = readdirSync(paths.spoolDir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const mark = name.lastIndexOf(CLAIM_MARK)
+    if (mark === -1) continue
+    const pid = Number(name.slice(mark + CLAIM_MARK.length))
+    if (pid === process.pid || (Number.isSafeInteger(pid) && options.isAlive(pid))) continue
+    rename(join(paths.spoolDir, name), join(paths.spoolDir, name.slice(0, mark)))
+  }
+}
+
+function readHead(file: string, bytes: number): Buffer {
+  const fd = openSync(file, 'r')
+  try {
+    const buffer = Buffer.alloc(bytes)
+    const n = readSync(fd, buffer, 0, bytes, 0)
+    return buffer.subarray(0, n)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function rename(from: string, to: string): boolean {
+  try {
+    renameSync(from, to)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file)
+  } catch {
+    // Already gone: nothing to clean.
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException
+  return e.code ? `${e.code}: ${e.message}` : String(e?.message ?? e)
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -1,0 +1,203 @@
+// The hook as a real process: stage 1 (sh) then stage 2 (the built Node bundle), hostile input included.
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
+import { waitFor } from '../helpers/wait-for.js'
+
+const SESSION = '0a38aaaa-1111-2222-3333-444455556666'
+
+function payload(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    session_id: SESSION,
+    transcript_path: '/home/u/.claude/projects/-home-u-app/x.jsonl',
+    cwd: '/home/u/app',
+    hook_event_name: 'Stop',
+    last_assistant_message: 'Hello',
+    ...extra,
+  })
+}
+
+async function recordOne(home: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+  const run = await runHook(payload(extra), { SESSION_RETRY_HOME: home, ...env })
+  await waitForSpoolDrained(home)
+  return run
+}
+
+t.test('a normal event becomes one journal line with what the supervisor needs', async t => {
+  const home = join(t.testdir(), 'home')
+  const run = await runHook(
+    payload({ hook_event_name: 'StopFailure', error: 'rate_limit', last_assistant_message: "You've hit your 5-hour limit · resets 4:01am (UTC)", prompt_id: 'p1', agent_id: 'a1' }),
+    { SESSION_RETRY_HOME: home, TMUX_PANE: '%7' },
+  )
+  t.equal(run.code, 0)
+  t.equal(run.stdout, '', 'never prints on stdout')
+  t.equal(run.stderr, '')
+  const line = await waitFor(() => journalLines(home, SESSION)[0], { what: 'journal line' })
+  const record = JSON.parse(line)
+  t.match(record, {
+    v: 1,
+    event: 'StopFailure',
+    sessionId: SESSION,
+    origin: 'hook',
+    cwd: '/home/u/app',
+    transcriptPath: '/home/u/.claude/projects/-home-u-app/x.jsonl',
+    error: 'rate_limit',
+    agentId: 'a1',
+    lastAssistantMessage: "You've hit your 5-hour limit · resets 4:01am (UTC)",
+    tmuxPane: '%7',
+  })
+  t.match(record.id, /^[0-9a-f-]{36}$/)
+  t.ok(Math.abs(Date.parse(record.ts) - Date.now()) < 60_000, 'ts is the time of the event')
+  t.type(record.claudePid, 'number', 'records the Claude Code process id')
+})
+
+t.test('folders are 0700 and files 0600', async t => {
+  const home = join(t.testdir(), 'home')
+  await recordOne(home)
+  for (const dir of [home, join(home, 'sessions'), join(home, 'sessions', 'events'), join(home, 'sessions', 'spool'), join(home, 'logs')]) {
+    t.equal(statSync(dir).mode & 0o777, 0o700, dir)
+  }
+  t.equal(statSync(join(home, 'sessions', 'events', `${SESSION}.jsonl`)).mode & 0o777, 0o600)
+})
+
+t.test('prompts are never stored, only their length', async t => {
+  const home = join(t.testdir(), 'home')
+  await recordOne(home, { hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan' })
+  const [line] = journalLines(home, SESSION)
+  t.notMatch(line!, /secret/)
+  t.equal(JSON.parse(line!).promptLength, 'my secret plan'.length)
+})
+
+t.test('SESSION_RETRY_ENABLED=false makes the hook a no-op', async t => {
+  const dir = t.testdir()
+  const home = join(dir, 'home')
+  for (const value of ['false', 'FALSE', '0', 'off']) {
+    const run = await runHook(payload(), { SESSION_RETRY_HOME: home, SESSION_RETRY_ENABLED: value })
+    t.equal(run.code, 0)
+    t.equal(run.stderr, '')
+  }
+  t.same(readdirSync(dir), [], 'nothing written')
+})
+
+t.test('a long message is kept whole up to the limit, cut to its tail beyond, in one intact line', async t => {
+  const home = join(t.testdir(), 'home')
+  const long = 'x'.repeat(100_000) + ' resets 3pm'
+  await recordOne(home, { last_assistant_message: long })
+  const record = JSON.parse(journalLines(home, SESSION)[0]!)
+  t.equal(record.lastAssistantMessage.length, 8192)
+  t.ok(record.lastAssistantMessage.endsWith(' resets 3pm'))
+  t.same(record.truncated, ['last_assistant_message'])
+})
+
+t.test('32 hooks at once on one session append 32 intact lines', async t => {
+  const home = join(t.testdir(), 'home')
+  const runs = await Promise.all(
+    Array.from({ length: 32 }, (_, i) => runHook(payload({ last_assistant_message: `message ${i} ` + 'y'.repeat(3000 + i * 50) }), { SESSION_RETRY_HOME: home })),
+  )
+  t.same(runs.map(r => r.code), Array(32).fill(0))
+  await waitForSpoolDrained(home, 30_000)
+  const lines = journalLines(home, SESSION)
+  t.equal(lines.length, 32)
+  const records = lines.map(l => JSON.parse(l))
+  const seen = new Set(records.map(r => Number(/^message (\d+)/.exec(r.lastAssistantMessage)![1])))
+  t.equal(seen.size, 32, 'every event once')
+  t.equal(new Set(records.map(r => r.id)).size, 32, 'unique ids')
+})
+
+const hostile: [string, unknown][] = [
+  ['path traversal', '../x'],
+  ['absolute path', '/etc/passwd'],
+  ['NUL bytes', 'abc\u0000def'],
+  ['10 KB long', 'a'.repeat(10_240)],
+  ['missing', undefined],
+  ['not a string', 42],
+]
+
+for (const [name, id] of hostile) {
+  t.test(`hostile session_id (${name}) is quarantined and writes nothing outside home`, async t => {
+    const dir = t.testdir({ outside: { 'keep.txt': 'untouched' } })
+    const home = join(dir, 'home')
+    await recordOne(home)
+    const before = treeSnapshot(join(dir, 'outside'))
+    const run = await runHook(JSON.stringify({ session_id: id, hook_event_name: 'Stop', cwd: '/tmp' }), { SESSION_RETRY_HOME: home })
+    t.equal(run.code, 0)
+    t.equal(run.stdout, '')
+    await waitForSpoolDrained(home)
+    t.same(treeSnapshot(join(dir, 'outside')), before, 'nothing outside home changed')
+    t.same(readdirSync(join(home, 'sessions', 'events')), [`${SESSION}.jsonl`], 'no journal for the bad id')
+    t.equal(journalLines(home, SESSION).length, 1, 'earlier line kept')
+    t.equal(readdirSync(join(home, 'sessions', 'quarantine')).length, 1, 'the event is quarantined')
+    const log = readFileSync(join(home, 'logs', 'hook.log'), 'utf8').trim().split('\n')
+    t.equal(log.length, 1, 'one clear line')
+    t.match(log[0], /quarantined.*session_id/)
+  })
+}
+
+t.test('malformed and oversized input is quarantined; earlier lines stay', async t => {
+  const home = join(t.testdir(), 'home')
+  await recordOne(home)
+  for (const input of ['{"session_id": "abc", "hook_event', 'not json at all', '[1,2,3]', '']) {
+    const run = await runHook(input, { SESSION_RETRY_HOME: home })
+    t.equal(run.code, 0)
+    t.equal(run.stdout, '')
+  }
+  const big = Buffer.alloc(3 * 1024 * 1024, 'z')
+  const run = await runHook(big, { SESSION_RETRY_HOME: home })
+  t.equal(run.code, 0)
+  await waitForSpoolDrained(home)
+  t.equal(journalLines(home, SESSION).length, 1)
+  const quarantined = readdirSync(join(home, 'sessions', 'quarantine'))
+  t.equal(quarantined.length, 5)
+  const sizes = quarantined.map(name => statSync(join(home, 'sessions', 'quarantine', name)).size)
+  t.ok(Math.max(...sizes) <= 64 * 1024, 'only the head of an oversized event is kept')
+  const log = readFileSync(join(home, 'logs', 'hook.log'), 'utf8')
+  t.match(log, /3145\d+ bytes \(at most 1048576\)/)
+  t.equal(log.trim().split('\n').length, 5, 'one line per bad event')
+})
+
+t.test('an unwritable home: exit 0 and one clear line on stderr', async t => {
+  const dir = t.testdir({ 'a-file': 'not a folder' })
+  const run = await runHook(payload(), { SESSION_RETRY_HOME: join(dir, 'a-file', 'home') })
+  t.equal(run.code, 0)
+  t.equal(run.stdout, '')
+  t.match(run.stderr, /^session-retry: cannot create .*a-file\/home\/sessions\/spool; event not recorded\n$/)
+  t.equal(readFileSync(join(dir, 'a-file'), 'utf8'), 'not a folder')
+})
+
+t.test('no HOME and no SESSION_RETRY_HOME: exit 0 and one clear line', async t => {
+  const run = await runHook(payload(), { HOME: undefined, SESSION_RETRY_HOME: undefined })
+  t.equal(run.code, 0)
+  t.match(run.stderr, /^session-retry: neither SESSION_RETRY_HOME nor HOME is set; event not recorded\n$/)
+})
+
+t.test('a full disk: exit 0, one clear line, earlier lines intact', async t => {
+  // Our own folder, not t.testdir(): the mount must be gone before the folder is removed.
+  const mount = mkdtempSync(join(tmpdir(), 'ssr-full-disk-'))
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount], { stdio: 'ignore' })
+  } catch {
+    t.skip('cannot mount a small tmpfs here (needs root): full-disk test not run')
+    return
+  }
+  t.teardown(() => {
+    execFileSync('umount', [mount])
+    rmSync(mount, { recursive: true, force: true })
+  })
+  const home = join(mount, 'home')
+  await recordOne(home)
+  const filler = join(mount, 'filler')
+  try {
+    writeFileSync(filler, Buffer.alloc(1024 * 1024))
+  } catch {
+    // ENOSPC: the disk is now full, which is the point.
+  }
+  const run = await runHook(payload({ last_assistant_message: 'z'.repeat(50_000) }), { SESSION_RETRY_HOME: home })
+  t.equal(run.code, 0)
+  t.equal(run.stdout, '')
+  t.match(run.stderr, /^session-retry: cannot write .*\.event \(disk full or read-only\?\); event not recorded\n$/)
+  t.equal(journalLines(home, SESSION).length, 1, 'the earlier line is intact')
+  t.same(readdirSync(join(home, 'sessions', 'spool')), [], 'no partial spool file left')
+})
