@@ -1,0 +1,76 @@
+// Configuration comes from the environment once, at an entry point, and is passed down
+// (STYLE #5). A bad value is an error that names the variable, never a silent default.
+import { resolveHome } from '../journal/home-paths.js'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface Config {
+  home: string
+  enabled: boolean
+  port: number
+  healthPort: number
+  logLevel: LogLevel
+  monitorIntervalMs: number
+  claudeIntegration: boolean
+  claudeBin: string
+  resumePrompt: string
+  resumeMarginMs: number
+  maxAttempts: number
+  ownerGraceMs: number
+  autostart: boolean
+}
+
+export class ConfigError extends Error {}
+
+export const CONFIG_DEFAULTS = {
+  port: 8889,
+  logLevel: 'info' as LogLevel,
+  monitorIntervalSeconds: 30,
+  resumeMarginSeconds: 90,
+  maxAttempts: 5,
+  ownerGraceSeconds: 600,
+  claudeBin: 'claude',
+  resumePrompt: 'continue',
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Config {
+  const port = integer(env, 'SESSION_RETRY_PORT', CONFIG_DEFAULTS.port, 0, 65535)
+  return {
+    home: resolveHome(env, cwd),
+    enabled: bool(env, 'SESSION_RETRY_ENABLED', true),
+    port,
+    healthPort: integer(env, 'SESSION_RETRY_HEALTH_PORT', port, 0, 65535),
+    logLevel: level(env),
+    monitorIntervalMs: integer(env, 'SESSION_RETRY_MONITOR_INTERVAL', CONFIG_DEFAULTS.monitorIntervalSeconds, 1, 86_400) * 1000,
+    claudeIntegration: bool(env, 'SESSION_RETRY_CLAUDE_INTEGRATION', true),
+    claudeBin: env.SESSION_RETRY_CLAUDE_BIN || CONFIG_DEFAULTS.claudeBin,
+    resumePrompt: env.SESSION_RETRY_RESUME_PROMPT || CONFIG_DEFAULTS.resumePrompt,
+    resumeMarginMs: integer(env, 'SESSION_RETRY_RESUME_MARGIN', CONFIG_DEFAULTS.resumeMarginSeconds, 0, 86_400) * 1000,
+    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 100),
+    ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
+    autostart: bool(env, 'SESSION_RETRY_AUTOSTART', true),
+  }
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`)
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(`${name}=${value} is out of range (${min} to ${max})`)
+  return value
+}
+
+function level(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env.SESSION_RETRY_LOG_LEVEL || CONFIG_DEFAULTS.logLevel).toLowerCase()
+  if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw
+  throw new ConfigError(`SESSION_RETRY_LOG_LEVEL=${JSON.stringify(raw)} must be debug, info, warn or error`)
+}

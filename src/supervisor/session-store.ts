@@ -1,0 +1,118 @@
+// The per-session state file, <home>/sessions/<id>.json: written atomically by the supervisor
+// only. The top-level fields are the public contract (DESIGN: "Session state"); `supervisor`
+// holds what a restart needs (the machine snapshot and the journal offset applied so far).
+import { readFile, readdir, mkdir, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import writeFileAtomic from 'write-file-atomic'
+import { sessionFile, type HomePaths } from '../journal/home-paths.js'
+import { isValidSessionId } from '../journal/session-id.js'
+
+export const STATE_SCHEMA_VERSION = 1
+/** Transitions kept in each state file; older ones stay in the journal. */
+export const HISTORY_LIMIT = 50
+/** Event ids remembered per session, so a line promoted twice is applied once. */
+export const RECENT_IDS_LIMIT = 256
+
+export interface HistoryEntry {
+  at: string
+  from: string
+  to: string
+  event: string
+}
+
+export interface SessionStateFile {
+  schema: typeof STATE_SCHEMA_VERSION
+  sessionId: string
+  state: string
+  cwd: string | null
+  transcriptPath: string | null
+  limit: { kind: string; resetAt: string | null; source: string } | null
+  retryAt: string | null
+  retrySource: string | null
+  attempts: number
+  open: boolean
+  lastActivityAt: string | null
+  updatedAt: string
+  reasons: string[]
+  needsUserReason: string | null
+  history: HistoryEntry[]
+  supervisor: {
+    machineVersion: number
+    offset: number
+    recentIds: string[]
+    snapshot: unknown
+  }
+}
+
+export async function writeSessionState(paths: HomePaths, state: SessionStateFile): Promise<void> {
+  await writeFileAtomic(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
+}
+
+export type LoadedState = { ok: true; state: SessionStateFile } | { ok: false; missing: boolean; error: string }
+
+export async function readSessionState(paths: HomePaths, sessionId: string): Promise<LoadedState> {
+  let text: string
+  try {
+    text = await readFile(sessionFile(paths, sessionId, 'state'), 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return { ok: false, missing: code === 'ENOENT', error: `cannot read state file: ${code ?? error}` }
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return { ok: false, missing: false, error: 'state file is not valid JSON' }
+  }
+  const problem = checkShape(value, sessionId)
+  return problem ? { ok: false, missing: false, error: problem } : { ok: true, state: value as SessionStateFile }
+}
+
+function checkShape(value: unknown, sessionId: string): string | null {
+  if (typeof value !== 'object' || value === null) return 'state file is not an object'
+  const s = value as Partial<SessionStateFile>
+  if (s.schema !== STATE_SCHEMA_VERSION) return `unknown state schema ${JSON.stringify(s.schema)}`
+  if (s.sessionId !== sessionId) return 'state file names another session'
+  const sup = s.supervisor
+  if (!sup || !Number.isSafeInteger(sup.offset) || sup.offset < 0) return 'state file has no valid journal offset'
+  if (!Array.isArray(sup.recentIds)) return 'state file has no recent event ids'
+  return null
+}
+
+/** Moves a corrupt state file aside so the session can be rebuilt from its journal. */
+export async function quarantineState(paths: HomePaths, sessionId: string, now: number): Promise<string> {
+  await mkdir(paths.quarantineDir, { recursive: true, mode: 0o700 })
+  const target = join(paths.quarantineDir, `${sessionId}.state-${now}.json`)
+  await rename(sessionFile(paths, sessionId, 'state'), target)
+  return target
+}
+
+/** Session ids that have a journal or a state file. */
+export async function listSessionIds(paths: HomePaths): Promise<string[]> {
+  const ids = new Set<string>()
+  for (const [dir, suffix] of [
+    [paths.eventsDir, '.jsonl'],
+    [paths.sessionsDir, '.json'],
+  ] as const) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!name.endsWith(suffix)) continue
+      const id = name.slice(0, -suffix.length)
+      if (isValidSessionId(id)) ids.add(id)
+    }
+  }
+  return [...ids].sort()
+}
+
+/** write-file-atomic leaves `<file>.<digits>` behind when killed mid-write. */
+export async function removeStaleTempFiles(paths: HomePaths): Promise<number> {
+  let removed = 0
+  for (const dir of [paths.sessionsDir, paths.home]) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (/\.json\.\d+$/.test(name)) {
+        await unlink(join(dir, name)).catch(() => {})
+        removed++
+      }
+    }
+  }
+  return removed
+}
