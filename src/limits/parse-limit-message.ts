@@ -1,0 +1,144 @@
+// From any banner text Claude Code prints (hook payloads, transcripts, a pasted terminal line) to
+// "is this a hard limit, which one, and when does it reset". Pure: `now` and the zone of the
+// machine that printed the text are arguments; nothing here reads the clock, env or files.
+import { findBanners, type Banner, type BannerCategory, type LimitKind } from './limit-banners.js'
+import { isKnownZone, readResetExpression, resolveWallTime, type ResetExpression } from './reset-time.js'
+
+export type { LimitKind, BannerCategory } from './limit-banners.js'
+export { STALE_AFTER_MS, UNDATED_MAX_AHEAD_MS, DATED_MAX_AHEAD_MS } from './reset-time.js'
+
+/** Where resetAt came from: a wall time in the banner, the legacy `|<epoch>`, `in 2 hours`, or nowhere. */
+export type ResetSource = 'banner' | 'legacy-epoch' | 'relative' | 'none'
+
+/**
+ * The verdict on one text. JSON-friendly: numbers, strings, booleans and null only.
+ *
+ * - `limited`: a hard plan limit (5-hour, weekly, Opus/Sonnet, extra usage): the session is stuck
+ *   until `resetAt`, so a resume should be scheduled.
+ * - `transient`: an API 429 under API-key auth, a 529 overload or a server throttle. The session
+ *   stopped, but there is no reset time to wait for: retry after a short backoff. `limited` is
+ *   false for these, so "limited" always means "wait for a plan reset".
+ * - `category`: 'warning' for look-alikes (`Approaching ...`, `You've used 98% ...`), which never
+ *   schedule anything; 'none' when the text holds no banner at all.
+ * - `resetAt`: epoch ms, or null (no time in the text, a stale time, or a warning). It may lie in
+ *   the past: the reset has already happened, resume now.
+ * - `zone`: the zone the wall time was read in (the banner's own, else `timeZone`); null when no
+ *   wall time was read. `unknownZone`: a zone name in the banner that is not a known zone (then
+ *   `timeZone` was used instead).
+ * - `stale`: the banner's undated time passed long ago, so no reset instant is given.
+ * - `matched`: the banner line used (when several banners appear, the last one counts).
+ * - `reasons`: short explanations for people (status/doctor output, STYLE #4).
+ */
+export interface LimitParse {
+  limited: boolean
+  transient: boolean
+  category: BannerCategory | 'none'
+  kind: LimitKind | null
+  resetAt: number | null
+  source: ResetSource
+  zone: string | null
+  unknownZone: string | null
+  stale: boolean
+  matched: string | null
+  reasons: string[]
+}
+
+export interface ParseOptions {
+  /** The instant the text is read at (or was printed at, when known): epoch ms. */
+  now: number
+  /** IANA zone of the machine that printed the text; used when the banner names no zone. */
+  timeZone: string
+}
+
+// The keyword before a reset time: "resets 3am", "will reset at 1pm", "resets in 2 hours",
+// "set to continue automatically at 4:24am", "try again in 30 seconds".
+const RESET_KEYWORD_RE = /\b(?:resets?(?:\s+at)?|continu(?:e|ing)\s+automatically\s+at|try\s+again(?=\s+(?:at|in)\s))\s+/gi
+
+export function parseLimitMessage(text: string, options: ParseOptions): LimitParse {
+  const banners = findBanners(text)
+  const banner = banners.at(-1)
+  if (!banner) return { ...empty(), reasons: ['no limit banner in the text'] }
+  const reasons = [banner.note]
+  if (banners.length > 1) reasons.push(`${banners.length} banners in the text: the last one counts`)
+  const base: LimitParse = {
+    ...empty(),
+    limited: banner.category === 'hard_limit',
+    transient: banner.category === 'transient',
+    category: banner.category,
+    kind: banner.kind,
+    matched: banner.line,
+    reasons,
+  }
+  // A warning's reset is when the window rolls over, not a time to resume anything.
+  if (banner.category === 'warning') return base
+  return { ...base, ...readReset(banner, options, reasons) }
+}
+
+function empty(): LimitParse {
+  return {
+    limited: false,
+    transient: false,
+    category: 'none',
+    kind: null,
+    resetAt: null,
+    source: 'none',
+    zone: null,
+    unknownZone: null,
+    stale: false,
+    matched: null,
+    reasons: [],
+  }
+}
+
+type ResetPart = Pick<LimitParse, 'resetAt' | 'source' | 'zone' | 'unknownZone' | 'stale'>
+
+function readReset(banner: Banner, options: ParseOptions, reasons: string[]): Partial<ResetPart> {
+  if (banner.epoch !== null) {
+    // Ten digits are seconds (the legacy form); thirteen are already milliseconds.
+    const ms = banner.epoch < 1e12 ? banner.epoch * 1000 : banner.epoch
+    reasons.push('reset taken from the legacy epoch')
+    return { resetAt: ms, source: 'legacy-epoch' }
+  }
+  const expression = findResetExpression(banner.rest)
+  if (!expression) {
+    reasons.push('no reset time in the banner')
+    return {}
+  }
+  if (expression.type === 'relative') {
+    reasons.push(`reset "${expression.text}" counted from now`)
+    return { resetAt: options.now + expression.ms, source: 'relative' }
+  }
+  return readWallTime(expression, options, reasons)
+}
+
+function findResetExpression(rest: string): ResetExpression | null {
+  for (const keyword of rest.matchAll(RESET_KEYWORD_RE)) {
+    const expression = readResetExpression(rest.slice((keyword.index ?? 0) + keyword[0].length))
+    if (expression) return expression
+  }
+  return null
+}
+
+function readWallTime(
+  expression: Extract<ResetExpression, { type: 'absolute' }>,
+  options: ParseOptions,
+  reasons: string[],
+): Partial<ResetPart> {
+  const { zone, unknownZone } = chooseZone(expression.wall.zoneName, options.timeZone, reasons)
+  const resolved = resolveWallTime(expression.wall, zone, options.now)
+  reasons.push(`"${expression.text}" read in ${zone}: ${resolved.reason}`)
+  return { resetAt: resolved.resetAt, stale: resolved.stale, source: 'banner', zone, unknownZone }
+}
+
+function chooseZone(
+  written: string | null,
+  fallback: string,
+  reasons: string[],
+): { zone: string; unknownZone: string | null } {
+  const local = isKnownZone(fallback) ? fallback : 'UTC'
+  if (local !== fallback) reasons.push(`timeZone "${fallback}" is not a known zone: used UTC`)
+  if (written === null) return { zone: local, unknownZone: null }
+  if (isKnownZone(written)) return { zone: written, unknownZone: null }
+  reasons.push(`zone "${written}" is not a known zone: used ${local}`)
+  return { zone: local, unknownZone: written }
+}
