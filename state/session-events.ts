@@ -1,0 +1,196 @@
+/**
+ * The events a session machine consumes: facts, never commands.
+ *
+ * Each event says what happened and when (`at`, epoch milliseconds, the time it
+ * happened, not the time it was read). The supervisor builds them from two
+ * sources, both kept in the session's journal so a replay reproduces the state:
+ *
+ * - lines the hooks appended (`session.started`, `prompt.submitted`,
+ *   `turn.completed`, `limit.detected`, `turn.failed`, `session.ended`);
+ * - the supervisor's own decisions, which it journals before acting on them
+ *   (`resume.started`, `resume.exited`, `owner.timeout`, `schedule.staggered`)
+ *   and manual requests (`resume.requested`, `schedule.cancelled`).
+ *
+ * `rearm` is the one event that is not a fact and is never journaled: send it
+ * after every restore and on every supervisor tick so the machine re-reads its
+ * due times (XState does not persist delayed events).
+ */
+
+/**
+ * Which limit was hit. The limit parser (src/) produces the same strings.
+ * `api_rate_limit`, `overloaded` and `server_throttle` are transient: they
+ * clear in seconds to minutes.
+ */
+export type LimitKind =
+  | 'five_hour'
+  | 'weekly'
+  | 'weekly_opus'
+  | 'weekly_sonnet'
+  | 'extra_usage'
+  | 'api_rate_limit'
+  | 'overloaded'
+  | 'server_throttle'
+  | 'unknown'
+
+export const LIMIT_KINDS: readonly LimitKind[] = [
+  'five_hour',
+  'weekly',
+  'weekly_opus',
+  'weekly_sonnet',
+  'extra_usage',
+  'api_rate_limit',
+  'overloaded',
+  'server_throttle',
+  'unknown',
+]
+
+/** Kinds that are transient whatever the event's `transient` flag says. */
+export const TRANSIENT_LIMIT_KINDS: readonly LimitKind[] = [
+  'api_rate_limit',
+  'overloaded',
+  'server_throttle',
+]
+
+/** A session started or was resumed (SessionStart hook). */
+export interface SessionStartedEvent {
+  type: 'session.started'
+  at: number
+  /** `startup` | `resume` | `clear` | `compact` */
+  source: string
+  cwd?: string
+  transcriptPath?: string
+  claudePid?: number
+}
+
+/** A prompt was submitted: the user (or a resumed run) is working. */
+export interface PromptSubmittedEvent {
+  type: 'prompt.submitted'
+  at: number
+}
+
+/** A turn ended without a limit (Stop hook). */
+export interface TurnCompletedEvent {
+  type: 'turn.completed'
+  at: number
+}
+
+/** A plan, rate or capacity limit stopped the session. */
+export interface LimitDetectedEvent {
+  type: 'limit.detected'
+  at: number
+  kind: LimitKind
+  /** When the limit resets (epoch ms), or null when nobody said. */
+  resetAt: number | null
+  /** Where the facts came from: `transcript`, `banner`, `hook`, `http`... */
+  source: string
+  /** Overload, throttle or API 429: a short wait, not a plan reset. */
+  transient: boolean
+  /** Usage of the limiting window (0-100) when a usage source knew it. */
+  usedPercentage?: number | null
+}
+
+/** A turn failed for a reason that is not a limit (auth, billing...). */
+export interface TurnFailedEvent {
+  type: 'turn.failed'
+  at: number
+  error: string
+}
+
+/** The Claude Code process that had the session open ended it. */
+export interface SessionEndedEvent {
+  type: 'session.ended'
+  at: number
+  reason: string
+}
+
+/**
+ * The supervisor started resume attempt `attempt` (journal it before acting).
+ * `spawn`: it spawned `claude --resume <id> -p continue`.
+ * `owner`: the session is still open in a live Claude Code process, whose own
+ * auto-continue is given the chance; the supervisor spawns nothing.
+ */
+export interface ResumeStartedEvent {
+  type: 'resume.started'
+  at: number
+  attempt: number
+  mode: 'spawn' | 'owner'
+}
+
+/** The spawned resume run exited. */
+export interface ResumeExitedEvent {
+  type: 'resume.exited'
+  at: number
+  attempt: number
+  /** null when it died from a signal or the supervisor lost track of it. */
+  exitCode: number | null
+  /** The run ended on a limit (the supervisor read the transcript tail). */
+  limited: boolean
+}
+
+/** Manual "resume now" (CLI or HTTP). */
+export interface ResumeRequestedEvent {
+  type: 'resume.requested'
+  at: number
+}
+
+/** Manual cancel of the pending schedule. */
+export interface ScheduleCancelledEvent {
+  type: 'schedule.cancelled'
+  at: number
+}
+
+/**
+ * The supervisor moved this session's retry so sessions sharing one quota do
+ * not all resume at once (see `staggerRetryAt` in retry-policy.ts). The
+ * machine never moves the retry before the policy's own time because of it.
+ */
+export interface ScheduleStaggeredEvent {
+  type: 'schedule.staggered'
+  at: number
+  notBefore: number
+}
+
+/** The still-open owner session did not continue within the grace period. */
+export interface OwnerTimeoutEvent {
+  type: 'owner.timeout'
+  at: number
+}
+
+/** Re-evaluate due times: after every restore and on each supervisor tick. */
+export interface RearmEvent {
+  type: 'rearm'
+  at: number
+}
+
+export type SessionEvent =
+  | SessionStartedEvent
+  | PromptSubmittedEvent
+  | TurnCompletedEvent
+  | LimitDetectedEvent
+  | TurnFailedEvent
+  | SessionEndedEvent
+  | ResumeStartedEvent
+  | ResumeExitedEvent
+  | ResumeRequestedEvent
+  | ScheduleCancelledEvent
+  | ScheduleStaggeredEvent
+  | OwnerTimeoutEvent
+  | RearmEvent
+
+export type SessionEventType = SessionEvent['type']
+
+export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
+  'session.started',
+  'prompt.submitted',
+  'turn.completed',
+  'limit.detected',
+  'turn.failed',
+  'session.ended',
+  'resume.started',
+  'resume.exited',
+  'resume.requested',
+  'schedule.cancelled',
+  'schedule.staggered',
+  'owner.timeout',
+  'rearm',
+]

@@ -1,0 +1,775 @@
+/**
+ * One Claude Code session, from its journal's facts to "resume it now".
+ *
+ *                    session.started
+ *      ┌──────────────────────────────────────────────┐
+ *      ▼                                              │
+ *  ┌────────┐ limit.detected ┌─────────┐ policy:   ┌───────────┐ retryAt reached ┌─────┐
+ *  │ active │───────────────▶│ limited │──────────▶│ scheduled │────────────────▶│ due │
+ *  └────────┘                └─────────┘ schedule  └───────────┘   (or rearm)    └─────┘
+ *   │  ▲  ▲ activity            │  policy:            ▲   │                       │ resume.started
+ *   │  │  └─(from any waiting   │  exhausted          │   │ never-later:          │ mode spawn │ mode owner
+ *   │  │     state, user back)  ▼                     │   │ only an earlier       ▼            ▼
+ *   │  │                   ┌───────────┐  backoff     │   │ known reset moves ┌──────────┐ ┌───────────────┐
+ *   │  │                   │ exhausted │◀─── max ─────┼───┘ it                │ resuming │ │ awaitingOwner │
+ *   │  │                   └───────────┘  attempts    │ resume.exited failed  └──────────┘ └───────────────┘
+ *   │  │                                             └─────────────────────────────┘ │ │     │    │     │
+ *   │  └──────────── turn.completed / resume.exited 0 ─────────────────────────────────┘ │     │    │     │
+ *   │                limit.detected / resume.exited limited ──▶ limited ◀─────────────── ┘     │    │     │
+ *   │                                             owner activity ──▶ active ◀──────────────────┘    │     │
+ *   │                                             session.ended  ──▶ due   ◀────────────────────────┘     │
+ *   │ session.ended                               owner.timeout  ──▶ needsUser ◀─────────────────────────┘
+ *   ▼
+ *  ┌───────┐  limit.detected (the limit landed after SessionEnd) ──▶ limited
+ *  │ ended │
+ *  └───────┘  resume.requested: limited/scheduled/exhausted/needsUser/cancelled ──▶ due
+ *             schedule.cancelled: limited/scheduled/due/awaitingOwner/needsUser ──▶ cancelled
+ *             resume.started (journaled by the supervisor) is accepted from any state,
+ *             so a replay that never saw the timer fire still reaches resuming.
+ *
+ * Time: the machine reads the clock only through `now` given to
+ * `createSessionMachine`, and only to fire timers (`retryDue`, `untilRetry`).
+ * Decisions use the `at` of the event that calls for them, so a replay of the
+ * journal computes the same `retryAt`.
+ *
+ * Timers: XState does not persist delayed events. `retryAt` is absolute and
+ * in context; the `untilRetry` delay is capped at MAX_TIMER_MS and `scheduled`
+ * re-enters itself on each wake until the retry is due. After a restore (and
+ * on each supervisor tick) send `rearm`: `scheduled` goes to `due` at once if
+ * the retry time has passed, else re-arms its timer; `limited` re-decides.
+ *
+ * Actions are pure `assign`s (nothing here throws), guards are pure.
+ */
+import { assign, setup } from 'xstate'
+import {
+  DEFAULT_RETRY_POLICY,
+  decideRetry,
+  iso,
+  jitterFraction,
+  knownResetAt,
+  type LimitInfo,
+  type RetryDecision,
+  type RetryPolicyConfig,
+  type RetrySource,
+} from './retry-policy.js'
+import type { LimitDetectedEvent, LimitKind, SessionEvent } from './session-events.js'
+
+/** The longest single timer; a longer wait re-enters `scheduled`. */
+export const MAX_TIMER_MS = 60_000
+
+/** State values: a public contract (they appear in JSON state files). */
+export const SESSION_STATES = [
+  'active',
+  'limited',
+  'scheduled',
+  'due',
+  'resuming',
+  'awaitingOwner',
+  'needsUser',
+  'exhausted',
+  'cancelled',
+  'ended',
+] as const
+export type SessionStateValue = (typeof SESSION_STATES)[number]
+
+/** The limit in force, as last adopted. */
+export interface LimitRecord {
+  kind: LimitKind
+  resetAt: number | null
+  source: string
+  transient: boolean
+  usedPercentage: number | null
+  /** When it was detected. */
+  at: number
+}
+
+export type ResumeOutcome =
+  | 'running' // spawned run in progress
+  | 'awaiting-owner' // the open owner session was given the chance
+  | 'completed' // the run completed a turn (or exited 0 without a limit)
+  | 'limited' // the run hit a limit again
+  | 'failed' // the run exited non-zero without completing a turn
+  | 'owner-continued' // the owner session showed activity
+  | 'owner-ended' // the owner session ended before continuing
+  | 'owner-timeout' // the owner did not continue within the grace period
+
+export interface ResumeRecord {
+  attempt: number
+  mode: 'spawn' | 'owner'
+  startedAt: number
+  /** When the spawned run exited (null while running, or in owner mode). */
+  exitedAt: number | null
+  exitCode: number | null
+  /** The run's own hooks reported a completed turn. */
+  turnCompleted: boolean
+  outcome: ResumeOutcome
+  /** When `outcome` was last set. */
+  at: number
+}
+
+/** Everything here is plain JSON: it is persisted with the snapshot. */
+export interface SessionContext {
+  sessionId: string
+  /** The limit in force; null while active. */
+  limit: LimitRecord | null
+  /** When to resume (epoch ms); null when nothing is scheduled. */
+  retryAt: number | null
+  /** Why `retryAt` is at that time. */
+  retrySource: RetrySource | null
+  /** The policy's own time and source before the supervisor staggered it. */
+  staggeredFrom: { retryAt: number; source: RetrySource | null } | null
+  /** Resume attempts started in this limit episode (reset on `active`). */
+  attempts: number
+  /** The policy's maxAttempts when the last decision was made. */
+  maxAttempts: number
+  cwd: string | null
+  transcriptPath: string | null
+  /** The pid of the Claude Code process that has the session open. */
+  claudePid: number | null
+  /** Is the session open in a Claude Code process other than our own run? */
+  open: boolean
+  /** Last prompt, completed turn or session start. */
+  lastActivityAt: number | null
+  /** `at` of the last applied event (`rearm` excluded). */
+  lastEventAt: number | null
+  lastResume: ResumeRecord | null
+  /** The latest decision's reasons, for status and doctor. */
+  reasons: string[]
+  needsUserReason: string | null
+  /** The last non-limit failure (turn.failed). */
+  lastError: { at: number; error: string } | null
+}
+
+/** `createActor(machine, { input })`. Only plain data: no functions. */
+export interface SessionInput {
+  sessionId: string
+  cwd?: string
+  transcriptPath?: string
+  claudePid?: number
+}
+
+export interface SessionMachineOptions {
+  /** The only clock the machine reads (tests: `() => clock.now()`). */
+  now: () => number
+  policy?: RetryPolicyConfig
+}
+
+export function initialSessionContext(
+  input: SessionInput,
+  policy: RetryPolicyConfig = DEFAULT_RETRY_POLICY,
+): SessionContext {
+  return {
+    sessionId: input.sessionId,
+    limit: null,
+    retryAt: null,
+    retrySource: null,
+    staggeredFrom: null,
+    attempts: 0,
+    maxAttempts: policy.maxAttempts,
+    cwd: input.cwd ?? null,
+    transcriptPath: input.transcriptPath ?? null,
+    claudePid: input.claudePid ?? null,
+    open: true,
+    lastActivityAt: null,
+    lastEventAt: null,
+    lastResume: null,
+    reasons: [],
+    needsUserReason: null,
+    lastError: null,
+  }
+}
+
+function limitOf(event: LimitDetectedEvent): LimitRecord {
+  return {
+    kind: event.kind,
+    resetAt: typeof event.resetAt === 'number' ? event.resetAt : null,
+    source: event.source,
+    transient: event.transient === true,
+    usedPercentage: typeof event.usedPercentage === 'number' ? event.usedPercentage : null,
+    at: event.at,
+  }
+}
+
+/**
+ * Was this event (at `at`) fired by our own spawned resume run? Its hooks
+ * (session.started, the "continue" prompt, SessionEnd) are not the user
+ * coming back, and may land after `resume.exited`.
+ */
+function isOwnRun(context: SessionContext, at: number): boolean {
+  const run = context.lastResume
+  if (!run || run.mode !== 'spawn') return false
+  return at >= run.startedAt && (run.exitedAt === null || at <= run.exitedAt)
+}
+
+function baseRetryAt(context: SessionContext): number | null {
+  return context.staggeredFrom?.retryAt ?? context.retryAt
+}
+
+function withReason(reasons: string[], line: string, dropPrefix: string): string[] {
+  return [...reasons.filter(r => !r.startsWith(dropPrefix)), line]
+}
+
+/**
+ * Build the session machine. `now` and `policy` live in this closure, never in
+ * context, so persisted snapshots stay plain JSON; restore them with
+ * `createActor(createSessionMachine(opts), { snapshot })`, start, then send
+ * `rearm`.
+ */
+export function createSessionMachine(options: SessionMachineOptions) {
+  const now = options.now
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY
+
+  const decide = (
+    context: SessionContext,
+    at: number,
+    limit: LimitInfo | null,
+  ): RetryDecision =>
+    decideRetry({
+      at,
+      limit,
+      attempts: context.attempts,
+      config: policy,
+      random: jitterFraction(context.sessionId, context.attempts),
+    })
+
+  /** The decision `limited` acts on: from the facts in context only. */
+  const decideInContext = (context: SessionContext): RetryDecision =>
+    decide(context, context.lastEventAt ?? now(), context.limit)
+
+  const applyDecision = (context: SessionContext, d: RetryDecision) => ({
+    retryAt: d.retryAt,
+    retrySource: d.source,
+    staggeredFrom: null,
+    reasons: d.reasons,
+    maxAttempts: policy.maxAttempts,
+  })
+
+  /** A new limit that would move a pending retry earlier (never later). */
+  const earlierDecision = (
+    context: SessionContext,
+    event: LimitDetectedEvent,
+  ): RetryDecision | null => {
+    const limit = limitOf(event)
+    if (knownResetAt(limit, event.at, policy) === null) return null
+    const d = decide(context, event.at, limit)
+    const base = baseRetryAt(context)
+    if (d.action !== 'schedule' || base === null || d.retryAt >= base) return null
+    return d
+  }
+
+  return setup({
+    types: {
+      context: {} as SessionContext,
+      events: {} as SessionEvent,
+      input: {} as SessionInput,
+    },
+    delays: {
+      untilRetry: ({ context }) =>
+        context.retryAt === null
+          ? MAX_TIMER_MS
+          : Math.min(Math.max(context.retryAt - now(), 0), MAX_TIMER_MS),
+    },
+    guards: {
+      retryDue: ({ context }) => context.retryAt !== null && now() >= context.retryAt,
+      isSpawn: ({ event }) => event.type === 'resume.started' && event.mode === 'spawn',
+      isOwnRunEvent: ({ context, event }) => isOwnRun(context, event.at),
+      decisionSchedules: ({ context }) => decideInContext(context).action === 'schedule',
+      decisionExhausted: ({ context }) => decideInContext(context).action === 'exhausted',
+      isLateLimitOfLastRun: ({ context, event }) => {
+        const run = context.lastResume
+        return (
+          event.type === 'limit.detected' &&
+          run !== null &&
+          run.mode === 'spawn' &&
+          run.exitedAt !== null &&
+          event.at >= run.startedAt &&
+          event.at <= run.exitedAt
+        )
+      },
+      limitMovesRetryEarlier: ({ context, event }) =>
+        event.type === 'limit.detected' && earlierDecision(context, event) !== null,
+      isStaleExit: ({ context, event }) =>
+        event.type === 'resume.exited' &&
+        (context.lastResume === null ||
+          context.lastResume.mode !== 'spawn' ||
+          context.lastResume.attempt !== event.attempt ||
+          context.lastResume.exitedAt !== null),
+      exitLimited: ({ event }) => event.type === 'resume.exited' && event.limited,
+      exitClean: ({ event }) => event.type === 'resume.exited' && event.exitCode === 0,
+      failureExhausts: ({ context, event }) =>
+        decide(context, event.at, context.limit).action !== 'schedule',
+    },
+    actions: {
+      /** Leaving a limit episode: nothing pending, attempts start over. */
+      clearEpisode: assign({
+        limit: null,
+        retryAt: null,
+        retrySource: null,
+        staggeredFrom: null,
+        attempts: 0,
+        needsUserReason: null,
+      }),
+      recordActivity: assign(({ context, event }) => {
+        const own = isOwnRun(context, event.at)
+        const run = context.lastResume
+        return {
+          lastActivityAt: event.at,
+          lastEventAt: event.at,
+          open: own ? context.open : true,
+          lastResume:
+            own && run && event.type === 'turn.completed'
+              ? { ...run, turnCompleted: true }
+              : run,
+        }
+      }),
+      recordSessionStarted: assign(({ context, event }) => {
+        if (event.type !== 'session.started') return {}
+        const own = isOwnRun(context, event.at)
+        return {
+          cwd: event.cwd ?? context.cwd,
+          transcriptPath: event.transcriptPath ?? context.transcriptPath,
+          claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          open: own ? context.open : true,
+          lastActivityAt: event.at,
+          lastEventAt: event.at,
+        }
+      }),
+      recordEnded: assign(({ context, event }) => {
+        const own = isOwnRun(context, event.at)
+        return {
+          open: own ? context.open : false,
+          claudePid: own ? context.claudePid : null,
+          lastEventAt: event.at,
+        }
+      }),
+      recordFailure: assign(({ event }) =>
+        event.type === 'turn.failed'
+          ? { lastError: { at: event.at, error: event.error }, lastEventAt: event.at }
+          : {},
+      ),
+      touch: assign(({ event }) => ({ lastEventAt: event.at })),
+      adoptLimit: assign(({ event }) =>
+        event.type === 'limit.detected'
+          ? { limit: limitOf(event), lastEventAt: event.at }
+          : {},
+      ),
+      /** Entry of `limited`: ask the policy. */
+      decide: assign(({ context }) => applyDecision(context, decideInContext(context))),
+      adoptEarlierLimit: assign(({ context, event }) => {
+        if (event.type !== 'limit.detected') return {}
+        const d = earlierDecision(context, event)
+        if (!d) return {}
+        const before = baseRetryAt(context)
+        return {
+          ...applyDecision(context, d),
+          limit: limitOf(event),
+          lastEventAt: event.at,
+          reasons: [
+            ...d.reasons,
+            `moved earlier from ${before === null ? 'nothing' : iso(before)}`,
+          ],
+        }
+      }),
+      adoptLateRunLimit: assign(({ context, event }) => {
+        if (event.type !== 'limit.detected') return {}
+        const limit = limitOf(event)
+        const d = decide(context, event.at, limit)
+        const base = baseRetryAt(context)
+        const later = d.action === 'schedule' && (base === null || d.retryAt > base)
+        if (!later) return { limit, lastEventAt: event.at }
+        return {
+          ...applyDecision(context, d),
+          limit,
+          lastEventAt: event.at,
+          reasons: [
+            ...d.reasons,
+            `the limit of resume attempt ${context.lastResume?.attempt} arrived after it exited`,
+          ],
+        }
+      }),
+      keepRetry: assign(({ context, event }) => {
+        if (event.type !== 'limit.detected') return {}
+        const at = context.retryAt
+        const line =
+          `kept ${at === null ? 'state' : `retry at ${iso(at)}`}: ${event.kind} limit from ` +
+          `${event.source} (reset ${event.resetAt === null ? 'unknown' : iso(event.resetAt)}) ` +
+          `would not move it earlier`
+        return { lastEventAt: event.at, reasons: withReason(context.reasons, line, 'kept ') }
+      }),
+      applyStagger: assign(({ context, event }) => {
+        if (event.type !== 'schedule.staggered') return {}
+        const base = baseRetryAt(context)
+        if (base === null || !Number.isFinite(event.notBefore)) {
+          return { lastEventAt: event.at }
+        }
+        const source = context.staggeredFrom ? context.staggeredFrom.source : context.retrySource
+        const retryAt = Math.max(base, event.notBefore)
+        const staggered = retryAt > base
+        return {
+          lastEventAt: event.at,
+          retryAt,
+          retrySource: staggered ? ('stagger' as const) : source,
+          staggeredFrom: staggered ? { retryAt: base, source } : null,
+          reasons: withReason(
+            context.reasons,
+            staggered
+              ? `staggered from ${iso(base)} to ${iso(retryAt)}: sessions sharing the quota resume apart`
+              : `staggering removed: back to ${iso(base)}`,
+            'stagger',
+          ),
+        }
+      }),
+      noteDue: assign(({ context }) => ({
+        reasons: [
+          `retry time ${context.retryAt === null ? '?' : iso(context.retryAt)} reached (${context.retrySource ?? '?'})`,
+        ],
+      })),
+      requestNow: assign(({ event }) => ({
+        lastEventAt: event.at,
+        retryAt: event.at,
+        retrySource: 'manual' as const,
+        staggeredFrom: null,
+        needsUserReason: null,
+        reasons: ['resume requested manually'],
+      })),
+      cancel: assign(({ event }) => ({
+        lastEventAt: event.at,
+        retryAt: null,
+        retrySource: null,
+        staggeredFrom: null,
+        reasons: ['schedule cancelled manually'],
+      })),
+      startResume: assign(({ context, event }) => {
+        if (event.type !== 'resume.started') return {}
+        const attempt = Math.max(context.attempts + 1, Math.floor(event.attempt) || 0)
+        // spawn: the supervisor found nobody holding the session open; from
+        // here our own run's hooks never change `open` or `claudePid`.
+        const spawn = event.mode === 'spawn'
+        return {
+          attempts: attempt,
+          lastEventAt: event.at,
+          open: spawn ? false : context.open,
+          claudePid: spawn ? null : context.claudePid,
+          retryAt: null,
+          retrySource: null,
+          staggeredFrom: null,
+          needsUserReason: null,
+          lastResume: {
+            attempt,
+            mode: event.mode,
+            startedAt: event.at,
+            exitedAt: null,
+            exitCode: null,
+            turnCompleted: false,
+            outcome: event.mode === 'spawn' ? ('running' as const) : ('awaiting-owner' as const),
+            at: event.at,
+          },
+          reasons: [
+            event.mode === 'spawn'
+              ? `resume attempt ${attempt} started: claude --resume`
+              : `resume attempt ${attempt}: the open session may continue by itself`,
+          ],
+        }
+      }),
+      ignoreDuplicateStart: assign(({ context, event }) => ({
+        lastEventAt: event.at,
+        reasons: withReason(
+          context.reasons,
+          `ignored resume.started: attempt ${context.lastResume?.attempt} is in progress`,
+          'ignored resume.started',
+        ),
+      })),
+      recordExit: assign(({ context, event }) => {
+        if (event.type !== 'resume.exited') return {}
+        const run = context.lastResume
+        if (!run || run.mode !== 'spawn' || run.attempt !== event.attempt || run.exitedAt !== null) {
+          return { lastEventAt: event.at }
+        }
+        return {
+          lastEventAt: event.at,
+          lastResume: { ...run, exitedAt: event.at, exitCode: event.exitCode },
+        }
+      }),
+      noteRun: assign(
+        ({ context, event }, params: { outcome: ResumeOutcome; reason: string }) => {
+          const run = context.lastResume
+          return {
+            lastResume: run ? { ...run, outcome: params.outcome, at: event.at } : null,
+            reasons: [`resume attempt ${run?.attempt ?? '?'}: ${params.reason}`],
+          }
+        },
+      ),
+      applyFailure: assign(({ context, event }) => {
+        const d = decide(context, event.at, context.limit)
+        const run = context.lastResume
+        const code = event.type === 'resume.exited' ? event.exitCode : null
+        return {
+          ...applyDecision(context, d),
+          reasons: [
+            `resume attempt ${run?.attempt ?? '?'} exited ${code === null ? 'without a code' : `with code ${code}`} before completing a turn`,
+            ...d.reasons,
+          ],
+        }
+      }),
+      noteUserReturned: assign(({ event }) => ({
+        reasons: [`the session came back by itself (${event.type} at ${iso(event.at)}): schedule dropped`],
+      })),
+      noteOwnerTimeout: assign(({ context }) => ({
+        needsUserReason:
+          `the session is open in a live Claude Code process` +
+          `${context.claudePid === null ? '' : ` (pid ${context.claudePid})`} and did not continue ` +
+          `by itself: continue it there, or close it and ask for a resume`,
+      })),
+    },
+  }).createMachine({
+    id: 'session',
+    initial: 'active',
+    context: ({ input }) => initialSessionContext(input, policy),
+    // Facts recorded in any state that does not handle them itself.
+    on: {
+      'session.started': { actions: 'recordSessionStarted' },
+      'prompt.submitted': { actions: 'recordActivity' },
+      'turn.completed': { actions: 'recordActivity' },
+      'limit.detected': { actions: 'keepRetry' },
+      'turn.failed': { actions: 'recordFailure' },
+      'session.ended': { actions: 'recordEnded' },
+      // The supervisor journals resume.started before it acts: accept it from
+      // any state (a replay never sees the timer that made the session due).
+      'resume.started': [
+        { guard: 'isSpawn', target: '.resuming', actions: 'startResume' },
+        { target: '.awaitingOwner', actions: 'startResume' },
+      ],
+      'resume.exited': { actions: 'recordExit' },
+      'resume.requested': { actions: 'touch' },
+      'schedule.cancelled': { actions: 'touch' },
+      'schedule.staggered': { actions: 'touch' },
+      'owner.timeout': { actions: 'touch' },
+    },
+    states: {
+      active: {
+        entry: 'clearEpisode',
+        on: {
+          'limit.detected': { target: 'limited', actions: 'adoptLimit' },
+          'session.ended': [
+            // our finished resume run's SessionEnd: the session stays active
+            { guard: 'isOwnRunEvent', actions: 'recordEnded' },
+            { target: 'ended', actions: 'recordEnded' },
+          ],
+        },
+      },
+
+      limited: {
+        entry: 'decide',
+        always: [
+          { guard: 'decisionSchedules', target: 'scheduled' },
+          { guard: 'decisionExhausted', target: 'exhausted' },
+        ],
+        on: {
+          rearm: { target: 'limited', reenter: true },
+          'limit.detected': { target: 'limited', reenter: true, actions: 'adoptLimit' },
+          'resume.requested': { target: 'due', actions: 'requestNow' },
+          'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          ...userComesBack(),
+        },
+      },
+
+      scheduled: {
+        after: {
+          untilRetry: [
+            { guard: 'retryDue', target: 'due', actions: 'noteDue' },
+            { target: 'scheduled', reenter: true },
+          ],
+        },
+        on: {
+          rearm: [
+            { guard: 'retryDue', target: 'due', actions: 'noteDue' },
+            { target: 'scheduled', reenter: true },
+          ],
+          'limit.detected': [
+            { guard: 'isLateLimitOfLastRun', target: 'scheduled', reenter: true, actions: 'adoptLateRunLimit' },
+            { guard: 'limitMovesRetryEarlier', target: 'scheduled', reenter: true, actions: 'adoptEarlierLimit' },
+            { actions: 'keepRetry' },
+          ],
+          'schedule.staggered': { target: 'scheduled', reenter: true, actions: 'applyStagger' },
+          'resume.requested': { target: 'due', actions: 'requestNow' },
+          'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          ...userComesBack(),
+        },
+      },
+
+      // The supervisor's runner takes over: it journals resume.started.
+      due: {
+        on: {
+          'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          ...userComesBack(),
+        },
+      },
+
+      resuming: {
+        on: {
+          'turn.completed': {
+            target: 'active',
+            actions: [
+              'recordActivity',
+              { type: 'noteRun', params: { outcome: 'completed', reason: 'completed a turn' } },
+            ],
+          },
+          'limit.detected': {
+            target: 'limited',
+            actions: [
+              'adoptLimit',
+              { type: 'noteRun', params: { outcome: 'limited', reason: 'hit a limit again' } },
+            ],
+          },
+          'resume.started': { actions: 'ignoreDuplicateStart' },
+          'resume.exited': [
+            { guard: 'isStaleExit', actions: 'recordExit' },
+            {
+              guard: 'exitLimited',
+              target: 'limited',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'limited', reason: 'exited on a limit' } },
+              ],
+            },
+            {
+              guard: 'exitClean',
+              target: 'active',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'completed', reason: 'exited 0 without a limit' } },
+              ],
+            },
+            {
+              guard: 'failureExhausts',
+              target: 'exhausted',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'failed', reason: 'failed' } },
+                'applyFailure',
+              ],
+            },
+            {
+              target: 'scheduled',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'failed', reason: 'failed' } },
+                'applyFailure',
+              ],
+            },
+          ],
+        },
+      },
+
+      // The session is open in a live Claude Code process: its own
+      // auto-continue gets the chance; we never write to its transcript.
+      awaitingOwner: {
+        on: {
+          'prompt.submitted': ownerContinued('recordActivity'),
+          'turn.completed': ownerContinued('recordActivity'),
+          'session.started': ownerContinued('recordSessionStarted'),
+          'session.ended': {
+            target: 'due',
+            actions: [
+              'recordEnded',
+              { type: 'noteRun', params: { outcome: 'owner-ended', reason: 'the open session ended: nobody owns it now' } },
+            ],
+          },
+          'owner.timeout': {
+            target: 'needsUser',
+            actions: [
+              'touch',
+              { type: 'noteRun', params: { outcome: 'owner-timeout', reason: 'the open session did not continue' } },
+              'noteOwnerTimeout',
+            ],
+          },
+          'limit.detected': {
+            target: 'limited',
+            actions: [
+              'adoptLimit',
+              { type: 'noteRun', params: { outcome: 'limited', reason: 'the open session hit a limit again' } },
+            ],
+          },
+          'resume.started': [
+            { guard: 'isSpawn', target: 'resuming', actions: 'startResume' },
+            { actions: 'ignoreDuplicateStart' },
+          ],
+          'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+        },
+      },
+
+      needsUser: {
+        on: {
+          // The owner closed it: nobody owns it now, so a spawn is safe.
+          'session.ended': { target: 'due', actions: ['recordEnded', 'requestNow'] },
+          'resume.requested': { target: 'due', actions: 'requestNow' },
+          'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          ...userComesBack(),
+        },
+      },
+
+      exhausted: {
+        on: {
+          'resume.requested': { target: 'due', actions: 'requestNow' },
+          ...userComesBack(),
+        },
+      },
+
+      cancelled: {
+        on: {
+          'resume.requested': { target: 'due', actions: 'requestNow' },
+          ...userComesBack(),
+        },
+      },
+
+      ended: {
+        on: {
+          'session.started': { target: 'active', actions: 'recordSessionStarted' },
+          'prompt.submitted': { target: 'active', actions: 'recordActivity' },
+          'limit.detected': { target: 'limited', actions: 'adoptLimit' },
+        },
+      },
+    },
+  })
+}
+
+/**
+ * Activity in a waiting state: the user came back by themselves (schedule
+ * dropped), unless it is our own resume run's hooks landing late; a late
+ * turn.completed of our run is that run's success.
+ */
+function userComesBack() {
+  return {
+    'prompt.submitted': [
+      { guard: 'isOwnRunEvent', actions: 'recordActivity' },
+      { target: '#session.active', actions: ['recordActivity', 'noteUserReturned'] },
+    ],
+    'session.started': [
+      { guard: 'isOwnRunEvent', actions: 'recordSessionStarted' },
+      { target: '#session.active', actions: ['recordSessionStarted', 'noteUserReturned'] },
+    ],
+    'turn.completed': [
+      {
+        guard: 'isOwnRunEvent',
+        target: '#session.active',
+        actions: [
+          'recordActivity',
+          { type: 'noteRun', params: { outcome: 'completed', reason: 'completed a turn (reported late)' } },
+        ],
+      },
+      { target: '#session.active', actions: ['recordActivity', 'noteUserReturned'] },
+    ],
+  } as const
+}
+
+function ownerContinued(record: 'recordActivity' | 'recordSessionStarted') {
+  return {
+    target: 'active',
+    actions: [
+      record,
+      { type: 'noteRun', params: { outcome: 'owner-continued', reason: 'the open session continued by itself' } },
+    ],
+  } as const
+}
+
+export type SessionMachine = ReturnType<typeof createSessionMachine>
