@@ -1,31 +1,51 @@
 /**
  * One Claude Code session, from its journal's facts to "resume it now".
  *
- *                    session.started
- *      ┌──────────────────────────────────────────────┐
- *      ▼                                              │
- *  ┌────────┐ limit.detected ┌─────────┐ policy:   ┌───────────┐ retryAt reached ┌─────┐
- *  │ active │───────────────▶│ limited │──────────▶│ scheduled │────────────────▶│ due │
- *  └────────┘                └─────────┘ schedule  └───────────┘   (or rearm)    └─────┘
- *   │  ▲  ▲ activity            │  policy:            ▲   │                       │ resume.started
- *   │  │  └─(from any waiting   │  exhausted          │   │ never-later:          │ mode spawn │ mode owner
- *   │  │     state, user back)  ▼                     │   │ only an earlier       ▼            ▼
- *   │  │                   ┌───────────┐  backoff     │   │ known reset moves ┌──────────┐ ┌───────────────┐
- *   │  │                   │ exhausted │◀─── max ─────┼───┘ it                │ resuming │ │ awaitingOwner │
- *   │  │                   └───────────┘  attempts    │ resume.exited failed  └──────────┘ └───────────────┘
- *   │  │                                             └─────────────────────────────┘ │ │     │    │     │
- *   │  └──────────── turn.completed / resume.exited 0 ─────────────────────────────────┘ │     │    │     │
- *   │                limit.detected / resume.exited limited ──▶ limited ◀─────────────── ┘     │    │     │
- *   │                                             owner activity ──▶ active ◀──────────────────┘    │     │
- *   │                                             session.ended  ──▶ due   ◀────────────────────────┘     │
- *   │ session.ended                               owner.timeout  ──▶ needsUser ◀─────────────────────────┘
- *   ▼
- *  ┌───────┐  limit.detected (the limit landed after SessionEnd) ──▶ limited
- *  │ ended │
- *  └───────┘  resume.requested: limited/scheduled/exhausted/needsUser/cancelled ──▶ due
- *             schedule.cancelled: limited/scheduled/due/awaitingOwner/needsUser ──▶ cancelled
- *             resume.started (journaled by the supervisor) is accepted from any state,
- *             so a replay that never saw the timer fire still reaches resuming.
+ * The main path:
+ *
+ *   active ──limit.detected──▶ limited ──(policy: schedule)──▶ scheduled
+ *     ▲                          │ (policy: wait → stays)         │ now() ≥ retryAt (capped timer, or rearm)
+ *     │                          └─(policy: exhausted)─▶ exhausted ▼
+ *     │                                                           due ── the supervisor's runner takes over
+ *     │                                            resume.started │ mode spawn        │ mode owner
+ *     │                                                           ▼                   ▼
+ *     ├──── turn.completed / resume.exited 0 ──────────────── resuming          awaitingOwner
+ *     │                                                           │                   │
+ *     │          limit.detected / resume.exited limited ─▶ limited (backoff)  ◀───────┤ limit.detected
+ *     │          resume.exited failed ─▶ scheduled (backoff), or exhausted at max      │
+ *     └──── prompt.submitted / turn.completed / session.started (the owner went on) ──┤
+ *                                                  session.ended ─▶ due  ◀────────────┤
+ *                                                  owner.timeout ─▶ needsUser ◀───────┘
+ *
+ * Every transition, by state (events not listed are recorded, not acted on):
+ *
+ *   active         limit.detected → limited; session.ended → ended (not our own run's)
+ *   limited        always → scheduled | exhausted per policy, else stays (wait);
+ *                  rearm / limit.detected → re-decide
+ *   scheduled      timer or rearm when due → due; limit.detected → earlier only (never-later),
+ *                  except the late limit of the run that just failed (may move later);
+ *                  schedule.staggered → max(policy time, notBefore)
+ *   due            (the supervisor journals resume.started)
+ *   resuming       turn.completed → active; limit.detected → limited; resume.exited:
+ *                  limited → limited, exit 0 → active, else → scheduled (backoff) | exhausted;
+ *                  the run's own session.started / prompt.submitted: stay
+ *   awaitingOwner  activity → active; session.ended → due; owner.timeout → needsUser;
+ *                  limit.detected → limited; resume.started spawn → resuming
+ *   needsUser      session.ended → due (nobody owns it now)
+ *   ended          session.started / prompt.submitted → active;
+ *                  limit.detected → limited (the limit landed after SessionEnd)
+ *   waiting states (limited, scheduled, due, needsUser, exhausted, cancelled):
+ *                  prompt.submitted / turn.completed / session.started → active, schedule
+ *                  dropped (the user came back) — unless it is our own run's hook landing
+ *                  late: its turn.completed is that run's success, the rest is ignored
+ *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due
+ *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
+ *   resume.started     any state → resuming (spawn) / awaitingOwner (owner): the supervisor
+ *                  journals it, and a replay never sees the timer that made the session due
+ *                  (a second start while resuming / awaiting the owner is ignored)
+ *
+ * `limited` is left in the same macrostep when the policy schedules; it shows
+ * in `inspect` microsteps (`@xstate.microstep`), not in subscribe snapshots.
  *
  * Time: the machine reads the clock only through `now` given to
  * `createSessionMachine`, and only to fire timers (`retryDue`, `untilRetry`).
@@ -236,7 +256,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
   const decideInContext = (context: SessionContext): RetryDecision =>
     decide(context, context.lastEventAt ?? now(), context.limit)
 
-  const applyDecision = (context: SessionContext, d: RetryDecision) => ({
+  const applyDecision = (d: RetryDecision) => ({
     retryAt: d.retryAt,
     retrySource: d.source,
     staggeredFrom: null,
@@ -248,13 +268,15 @@ export function createSessionMachine(options: SessionMachineOptions) {
   const earlierDecision = (
     context: SessionContext,
     event: LimitDetectedEvent,
-  ): RetryDecision | null => {
+  ): { decision: RetryDecision; before: number } | null => {
     const limit = limitOf(event)
     if (knownResetAt(limit, event.at, policy) === null) return null
-    const d = decide(context, event.at, limit)
-    const base = baseRetryAt(context)
-    if (d.action !== 'schedule' || base === null || d.retryAt >= base) return null
-    return d
+    const decision = decide(context, event.at, limit)
+    const before = baseRetryAt(context)
+    if (decision.action !== 'schedule' || before === null || decision.retryAt >= before) {
+      return null
+    }
+    return { decision, before }
   }
 
   return setup({
@@ -354,20 +376,16 @@ export function createSessionMachine(options: SessionMachineOptions) {
           : {},
       ),
       /** Entry of `limited`: ask the policy. */
-      decide: assign(({ context }) => applyDecision(context, decideInContext(context))),
+      decide: assign(({ context }) => applyDecision(decideInContext(context))),
       adoptEarlierLimit: assign(({ context, event }) => {
         if (event.type !== 'limit.detected') return {}
-        const d = earlierDecision(context, event)
-        if (!d) return {}
-        const before = baseRetryAt(context)
+        const earlier = earlierDecision(context, event)
+        if (!earlier) return {}
         return {
-          ...applyDecision(context, d),
+          ...applyDecision(earlier.decision),
           limit: limitOf(event),
           lastEventAt: event.at,
-          reasons: [
-            ...d.reasons,
-            `moved earlier from ${before === null ? 'nothing' : iso(before)}`,
-          ],
+          reasons: [...earlier.decision.reasons, `moved earlier from ${iso(earlier.before)}`],
         }
       }),
       adoptLateRunLimit: assign(({ context, event }) => {
@@ -378,7 +396,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         const later = d.action === 'schedule' && (base === null || d.retryAt > base)
         if (!later) return { limit, lastEventAt: event.at }
         return {
-          ...applyDecision(context, d),
+          ...applyDecision(d),
           limit,
           lastEventAt: event.at,
           reasons: [
@@ -432,6 +450,10 @@ export function createSessionMachine(options: SessionMachineOptions) {
         needsUserReason: null,
         reasons: ['resume requested manually'],
       })),
+      ownerGone: assign({
+        needsUserReason: null,
+        reasons: ['the open session ended: nobody owns it now, a resume may spawn'],
+      }),
       cancel: assign(({ event }) => ({
         lastEventAt: event.at,
         retryAt: null,
@@ -504,7 +526,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         const run = context.lastResume
         const code = event.type === 'resume.exited' ? event.exitCode : null
         return {
-          ...applyDecision(context, d),
+          ...applyDecision(d),
           reasons: [
             `resume attempt ${run?.attempt ?? '?'} exited ${code === null ? 'without a code' : `with code ${code}`} before completing a turn`,
             ...d.reasons,
@@ -701,7 +723,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       needsUser: {
         on: {
           // The owner closed it: nobody owns it now, so a spawn is safe.
-          'session.ended': { target: 'due', actions: ['recordEnded', 'requestNow'] },
+          'session.ended': { target: 'due', actions: ['recordEnded', 'ownerGone'] },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
           ...userComesBack(),

@@ -771,3 +771,73 @@ t.test('no actor ever errors on odd input', async t => {
   t.equal(h.actor.getSnapshot().status, 'active')
   t.ok(SESSION_STATES.includes(h.value()))
 })
+
+t.test('limits noted in states that do not act on them', async t => {
+  for (const s of ['cancelled', 'needsUser', 'exhausted', 'due'] as const) {
+    const h = inState(s)
+    const before = h.ctx()
+    h.clock.increment(1000)
+    h.send(limitEvent({ resetAt: T0 + 30 * MIN }))
+    t.equal(h.value(), s, `${s}: unchanged`)
+    t.equal(h.ctx().retryAt, before.retryAt)
+    t.strictSame(h.ctx().limit, before.limit)
+    t.match(h.ctx().reasons.at(-1), s === 'due' ? /^kept retry at/ : /^kept state: five_hour limit from transcript/)
+    t.equal(h.ctx().lastEventAt, h.clock.now())
+  }
+})
+
+t.test('owner timeout names the owner pid; closing it makes it due', async t => {
+  const h = harness()
+  h.send({ type: 'session.started', source: 'startup', claudePid: 555 })
+  h.send(limitEvent())
+  h.clock.set(h.ctx().retryAt!)
+  t.equal(h.value(), 'due')
+  h.send({ type: 'resume.started', attempt: 1, mode: 'owner' })
+  t.equal(h.ctx().claudePid, 555, 'owner mode keeps the owner pid')
+  t.equal(h.ctx().open, true)
+  h.clock.increment(5 * MIN)
+  h.send({ type: 'owner.timeout' })
+  t.equal(h.value(), 'needsUser')
+  t.match(h.ctx().needsUserReason, /\(pid 555\)/)
+  h.send({ type: 'session.ended', reason: 'prompt_input_exit' })
+  t.equal(h.value(), 'due')
+  t.equal(h.ctx().open, false)
+  t.equal(h.ctx().needsUserReason, null)
+  t.match(h.ctx().reasons, [/nobody owns it now/])
+})
+
+t.test('restore from a minimal state (machine.resolveState) and odd contexts', async t => {
+  const clock = new SimulatedClock()
+  clock.set(T0)
+  const machine = createSessionMachine({ now: () => clock.now() })
+  const base = initialSessionContext({ sessionId: ID })
+  {
+    const snapshot = machine.resolveState({
+      value: 'scheduled',
+      context: { ...base, retryAt: T0 + 5 * MIN, retrySource: 'adaptive' },
+    })
+    const json = JSON.parse(JSON.stringify(snapshot)) as Snapshot<unknown>
+    const r = harness({ clock, snapshot: json })
+    r.send({ type: 'rearm' })
+    clock.increment(5 * MIN)
+    t.equal(r.value(), 'due')
+  }
+  {
+    // a scheduled state without a time never fires and never errors
+    const snapshot = machine.resolveState({ value: 'scheduled', context: base })
+    const r = harness({ clock, snapshot: snapshot as Snapshot<unknown> })
+    r.send({ type: 'rearm' })
+    clock.increment(3 * HOUR)
+    t.equal(r.value(), 'scheduled')
+    t.strictSame(r.errors, [])
+  }
+  {
+    // limited with no event time decides from now()
+    const limit = { kind: 'five_hour' as const, resetAt: null, source: 'http', transient: false, usedPercentage: 96, at: T0 }
+    const snapshot = machine.resolveState({ value: 'limited', context: { ...base, limit } })
+    const r = harness({ clock, snapshot: snapshot as Snapshot<unknown> })
+    r.send({ type: 'rearm' })
+    t.equal(r.value(), 'scheduled')
+    t.equal(r.ctx().retryAt, clock.now() + 60 * MIN)
+  }
+})
