@@ -202,10 +202,11 @@ export function initialSessionContext(
 function limitOf(event: LimitDetectedEvent): LimitRecord {
   return {
     kind: event.kind,
-    resetAt: typeof event.resetAt === 'number' ? event.resetAt : null,
+    // non-finite numbers would not survive JSON: they become null (unknown)
+    resetAt: Number.isFinite(event.resetAt) ? event.resetAt : null,
     source: event.source,
     transient: event.transient === true,
-    usedPercentage: typeof event.usedPercentage === 'number' ? event.usedPercentage : null,
+    usedPercentage: Number.isFinite(event.usedPercentage) ? (event.usedPercentage as number) : null,
     at: event.at,
   }
 }

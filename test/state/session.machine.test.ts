@@ -16,7 +16,7 @@ import {
   type SessionContext,
   type SessionStateValue,
 } from '../../state/session.machine.js'
-import type { LimitDetectedEvent, SessionEvent } from '../../state/session-events.js'
+import { SESSION_EVENT_TYPES, type LimitDetectedEvent, type SessionEvent } from '../../state/session-events.js'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -765,7 +765,10 @@ t.test('no actor ever errors on odd input', async t => {
     { type: 'resume.started', attempt: Number.NaN, mode: 'spawn' },
     { type: 'resume.exited', attempt: 1, exitCode: null, limited: false },
   ]
-  for (const e of odd) h.send(e)
+  for (const e of odd) {
+    h.send(e)
+    t.strictSame(JSON.parse(JSON.stringify(h.ctx())), h.ctx(), `after ${e.type}: context is exact JSON`)
+  }
   h.clock.increment(3 * HOUR)
   t.strictSame(h.errors, [])
   t.equal(h.actor.getSnapshot().status, 'active')
@@ -839,5 +842,43 @@ t.test('restore from a minimal state (machine.resolveState) and odd contexts', a
     r.send({ type: 'rearm' })
     t.equal(r.value(), 'scheduled')
     t.equal(r.ctx().retryAt, clock.now() + 60 * MIN)
+  }
+})
+
+t.test('the machine\'s states are exactly the public list', async t => {
+  const machine = createSessionMachine({ now: () => T0 })
+  t.strictSame(Object.keys(machine.root.states).sort(), [...SESSION_STATES].sort())
+})
+
+t.test('every event in every state: no error, a known state, JSON-safe context', async t => {
+  const sample: Record<SessionEvent['type'], EventSpec> = {
+    'session.started': { type: 'session.started', source: 'startup', cwd: '/x', claudePid: 5 },
+    'prompt.submitted': { type: 'prompt.submitted' },
+    'turn.completed': { type: 'turn.completed' },
+    'limit.detected': limitEvent({ resetAt: T0 + 2 * HOUR }),
+    'turn.failed': { type: 'turn.failed', error: 'billing_error' },
+    'session.ended': { type: 'session.ended', reason: 'other' },
+    'resume.started': { type: 'resume.started', attempt: 1, mode: 'spawn' },
+    'resume.exited': { type: 'resume.exited', attempt: 1, exitCode: 1, limited: false },
+    'resume.requested': { type: 'resume.requested' },
+    'schedule.cancelled': { type: 'schedule.cancelled' },
+    'schedule.staggered': { type: 'schedule.staggered', notBefore: T0 + 3 * HOUR },
+    'owner.timeout': { type: 'owner.timeout' },
+    rearm: { type: 'rearm' },
+  }
+  t.strictSame(Object.keys(sample).sort(), [...SESSION_EVENT_TYPES].sort())
+  for (const s of SESSION_STATES) {
+    for (const type of SESSION_EVENT_TYPES) {
+      const h = inState(s)
+      h.clock.increment(1000)
+      h.send(sample[type])
+      h.clock.increment(HOUR)
+      const ok =
+        h.errors.length === 0 &&
+        h.actor.getSnapshot().status === 'active' &&
+        SESSION_STATES.includes(h.value())
+      t.ok(ok, `${s} + ${type} -> ${h.value()}`)
+      t.strictSame(JSON.parse(JSON.stringify(h.ctx())), h.ctx(), `${s} + ${type}: context is exact JSON`)
+    }
   }
 })
