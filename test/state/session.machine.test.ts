@@ -115,7 +115,6 @@ function inState(state: SessionStateValue): H {
   return h
 }
 
-t.afterEach(async () => {})
 
 t.test('starts active with documented context', async t => {
   const h = harness()
