@@ -14,6 +14,16 @@ export interface TailScan {
   stopped: boolean
 }
 
+export interface ScanRange {
+  from: number
+  to: number
+  chunkBytes: number
+  /** The first read can be smaller: the row wanted is usually the last one, about 1 KB. */
+  firstChunkBytes?: number
+  /** Whether `from` starts a line (default: only when it is the start of the file). */
+  fromIsLineStart?: boolean
+}
+
 /**
  * Calls `visit` with each line in [from, to) from newest to oldest; `visit` returns true to stop.
  * The newest line may be torn (a writer mid-append): it is passed as is, and the caller's parser
@@ -22,17 +32,17 @@ export interface TailScan {
  */
 export async function scanLinesBackward(
   file: FileHandle,
-  from: number,
-  to: number,
-  chunkBytes: number,
+  range: ScanRange,
   visit: (line: Buffer) => boolean,
-  fromIsLineStart = from === 0,
 ): Promise<TailScan> {
+  const { from, to, chunkBytes } = range
+  let size = Math.min(range.firstChunkBytes ?? chunkBytes, chunkBytes)
   let pos = to
   let completeEnd = -1
   let pending: Buffer[] = [] // the newest, not yet complete line, as chunks in file order
   while (pos > from) {
-    const start = Math.max(from, pos - chunkBytes)
+    const start = Math.max(from, pos - size)
+    size = chunkBytes
     const chunk = await readAt(file, start, pos - start)
     pos = start
     let end = chunk.length
@@ -46,6 +56,7 @@ export async function scanLinesBackward(
     }
     if (end > 0) pending.unshift(chunk.subarray(0, end))
   }
+  const fromIsLineStart = range.fromIsLineStart ?? from === 0
   const stopped = fromIsLineStart && pending.length > 0 ? visit(Buffer.concat(pending)) : false
   return { scanned: to - pos, completeEnd: completeEnd < 0 ? from : completeEnd, stopped }
 }

@@ -290,6 +290,17 @@ const hardLimits: Fixture[] = [
   },
 ]
 
+const footer: Fixture = {
+  name: 'Claude Code auto-continue footer',
+  from: 'facts §8, Claude Code 2.1.331 TUI',
+  text: '⚠ Usage limit reached · limit resets 4:24am / Continuing automatically at 4:24am · Esc to cancel',
+  now: '2026-11-25T03:24:00Z',
+  tz: 'UTC',
+  kind: 'unknown',
+  resetAt: '2026-11-25T04:24:00.000Z',
+}
+hardLimits.push(footer)
+
 const noisy: Fixture[] = [
   {
     name: 'TUI ⎿ glyph, indentation, curly apostrophe and a second line',
