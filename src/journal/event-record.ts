@@ -45,6 +45,8 @@ export interface JournalRecord {
   /** Length only: prompts are the user's words and never stored. */
   promptLength?: number
   truncated?: string[]
+  /** Set when the line was rebuilt from another record, e.g. a StopFailure from the transcript. */
+  recovered?: 'transcript'
   /** Fields of the product's own events (resume attempts and their outcome). */
   attempt?: number
   mode?: string

@@ -16,6 +16,7 @@ import {
 import { Buffer } from 'node:buffer'
 import { join } from 'node:path'
 import { appendRecord } from './append-record.js'
+import { recoverLostLimit } from './recover-lost-limit.js'
 import { recordFromHookPayload, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
 import type { HomePaths } from './home-paths.js'
 
@@ -114,7 +115,17 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
     return 'failed'
   }
   unlinkQuietly(claimed)
+  if (parsed.value.event === 'SessionEnd') appendRecoveredLimit(paths, parsed.value, options)
   return 'promoted'
+}
+
+function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, options: PromoteOptions): void {
+  try {
+    const recovered = recoverLostLimit(paths, sessionEnd)
+    if (recovered) appendRecord(paths, recovered)
+  } catch (error) {
+    options.log(`session-retry: could not check the transcript of ${sessionEnd.sessionId} for a lost limit: ${describe(error)}`)
+  }
 }
 
 /** Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane>\n` then the raw hook payload. */
