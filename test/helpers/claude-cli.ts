@@ -16,6 +16,15 @@
  *
  * Exit codes: `claude -p` exits 0 after a normal answer and **1** after a limit (429) on both
  * versions, with the banner on stdout (text mode).
+ *
+ * Hooks are spawned as `claude -> /bin/sh -c "<command>" -> hook` on both versions, in `-p` and
+ * interactive runs (Node's `shell: true`, always /bin/sh, not $SHELL). Here /bin/sh is dash, which
+ * forks, so the hook's parent is `sh` and its grandparent the CLI; where /bin/sh is bash a simple
+ * command is exec'ed and the parent is the CLI itself. The CLI's `comm` is `claude.exe` (native
+ * binary from npm) or `claude` (2.1.77 sets process.title), so walk the ancestors.
+ *
+ * Cost: a `claude -p` run is about 0.5-0.7 s with 2.1.331 and 1.6-3 s with 2.1.77 (it also runs
+ * `npm root -g` once, looking for a sandbox runtime).
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -65,6 +74,9 @@ export interface SandboxOptions {
  *  NODE_OPTIONS, NODE_EXTRA_CA_CERTS, tap's TAP_* and coverage variables...) stays out. */
 const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TERM'] as const
 
+/** CLAUDE_CODE_MAX_RETRIES in a sandbox: 3 requests in about 2 s for a `rateLimit`/`overloaded` reply */
+export const DEFAULT_MAX_RETRIES = 2
+
 export const OAUTH_TOKEN = 'sk-ant-oat01-fake-token-for-tests'
 export const API_KEY = 'sk-ant-api03-fake-key-for-tests'
 
@@ -82,6 +94,9 @@ export function sandboxEnv(home: string, apiUrl: string, opts: SandboxOptions = 
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    // 429s without unified headers and 529s are retried with exponential backoff, 10 times by
+    // default (about 180 s, retry-after ignored with OAuth): keep tests short; '' restores it
+    CLAUDE_CODE_MAX_RETRIES: String(DEFAULT_MAX_RETRIES),
     NO_COLOR: '1',
   })
   if ((opts.auth ?? 'oauth') === 'oauth') env.CLAUDE_CODE_OAUTH_TOKEN = OAUTH_TOKEN

@@ -8,15 +8,24 @@ import {
   DEFAULT_TEXT, isMainTurnBody, isQuotaProbe, startFakeApi, type FakeApi,
 } from './fake-anthropic-api.js'
 import {
-  claudeCommand, makeSandbox, parseJsonResult, projectDirName, readTranscript, runClaude,
+  DEFAULT_MAX_RETRIES, claudeCommand, makeSandbox, parseJsonResult, projectDirName, readTranscript, runClaude,
   transcriptPathFor, type ClaudeVersion,
 } from './claude-cli.js'
 import { startClaudeTui } from './tmux.js'
 
 type Row = Record<string, unknown>
 
-const BANNER = /You've hit your (5-hour|session) limit · resets 4:01am \(UTC\)/
-const RESET = 1795579275 // 04:01:15 UTC
+// a reset about two hours ahead, at hh:mm:15, so the banner shows a time of day without a date
+const RESET = Math.floor(Date.now() / 60_000) * 60 + 2 * 3600 + 15
+
+/** how the CLI prints RESET with TZ=UTC: 4:01am, or 4am on the hour */
+function clock(epoch: number): string {
+  const d = new Date(epoch * 1000)
+  const h = d.getUTCHours()
+  const m = d.getUTCMinutes()
+  return `${h % 12 || 12}${m === 0 ? '' : `:${String(m).padStart(2, '0')}`}${h < 12 ? 'am' : 'pm'}`
+}
+const BANNER = new RegExp(`You've hit your (5-hour|session) limit · resets ${clock(RESET)} \\(UTC\\)`)
 
 let api: FakeApi
 t.before(async () => { api = await startFakeApi() })
@@ -100,14 +109,14 @@ t.test('sandbox helpers', async (t) => {
   t.match(claudeCommand().file, /claude\.exe$|node/)
 })
 
-/** A hook that records its ancestors' pids and names, one line per process, nearest first. */
+/** A hook that records its first 4 ancestors' pids and names, nearest first (ps is slow: keep it short). */
 async function installAncestryHook(dir: string, home: string): Promise<string> {
   const script = join(home, 'ancestry.sh')
   await writeFile(script, [
     '#!/bin/sh',
     'cat > /dev/null',
-    'p=$$',
-    'while [ "$p" -gt 1 ]; do ps -o pid=,comm= -p "$p"; p=$(ps -o ppid= -p "$p" | tr -d " "); done > "$0.out"',
+    'p=$$ n=0',
+    'while [ "$p" -gt 1 ] && [ $n -lt 4 ]; do ps -o pid=,comm= -p "$p"; p=$(ps -o ppid= -p "$p" | tr -d " "); n=$((n+1)); done > "$0.out"',
     '',
   ].join('\n'))
   await chmod(script, 0o755)
@@ -154,6 +163,7 @@ for (const version of ['current', '2.1.77'] as ClaudeVersion[]) {
     const limited = await runClaude(sb, ['--session-id', id, '-p', 'say hi'], { version })
     t.match(limited.stdout, BANNER)
     t.equal(limited.code, 1, 'claude -p exits 1 on a limit')
+    t.comment(`${version}: a limited claude -p run took ${limited.ms} ms`)
     t.equal(api.pending(), 0, 'the main turn took the queued limit')
 
     const path = transcriptPathFor(sb, id)
@@ -177,14 +187,34 @@ for (const version of ['current', '2.1.77'] as ClaudeVersion[]) {
   })
 }
 
+t.test('runClaude kills a run that outlives its timeout', async (t) => {
+  const sb = await makeSandbox(api)
+  t.teardown(() => sb.cleanup())
+  await t.rejects(runClaude(sb, ['-p', 'say hi'], { timeoutMs: 50 }), /timed out after 50 ms/)
+})
+
 t.test('API-key auth: a 429 is an API error, not a plan banner', async (t) => {
   const sb = await makeSandbox(api, { auth: 'apikey' })
   t.teardown(() => sb.cleanup())
-  api.enqueue({ kind: 'limit', resetEpoch: RESET })
+  // with API-key auth a 429 with a short retry-after is retried: make it long
+  api.enqueue({ kind: 'limit', resetEpoch: RESET, retryAfter: 3600 })
   const run = await runClaude(sb, ['-p', 'say hi'])
   t.match(run.stdout, /^API Error: Request rejected \(429\)/)
+  t.equal(api.mainTurnRequests().length, 1)
   t.notMatch(run.stdout, /resets/)
   t.equal(api.requests[0]?.headers['x-api-key'], sb.env.ANTHROPIC_API_KEY)
+})
+
+t.test('overloaded: retried CLAUDE_CODE_MAX_RETRIES times, then an API error', async (t) => {
+  const sb = await makeSandbox(api)
+  t.teardown(() => sb.cleanup())
+  t.equal(sb.env.CLAUDE_CODE_MAX_RETRIES, String(DEFAULT_MAX_RETRIES))
+  api.setDefault({ kind: 'overloaded' })
+  api.enqueue({ kind: 'overloaded' })
+  const run = await runClaude(sb, ['-p', 'say hi'])
+  t.match(run.stdout, /^API Error: 529 Overloaded/)
+  t.equal(run.code, 1)
+  t.same(api.mainTurnRequests().map((r) => r.replied), ['overloaded', 'overloaded', 'overloaded'], 'retries are main turns too')
 })
 
 t.test('interactive TUI under tmux, with the status line', async (t) => {

@@ -21,10 +21,14 @@
  * while `setDefault({ kind: 'limit', ... })` makes *every* request limited, as the real API
  * does once a quota is spent. Pass `isMainTurn` to change the rule.
  *
- * The CLI retries `rateLimit` and `overloaded` replies (each retry is a new main turn, so it takes
- * the next queued reply or the default): set CLAUDE_CODE_MAX_RETRIES in the run's env to keep
- * such tests short. A `limit` is not retried (one request), except by 2.1.77 with API-key auth,
- * which waits `retry-after` seconds: give `retryAfter: 0` there.
+ * The CLI retries `rateLimit` and `overloaded` replies, and each retry is a new main turn that
+ * takes the next queued reply or the default. With the CLI's default of 10 retries that is 11
+ * requests over about 180 s (exponential backoff; with OAuth `retry-after` is ignored), so
+ * makeSandbox sets CLAUDE_CODE_MAX_RETRIES=2 (3 requests, about 2 s). A `limit` is not retried
+ * (one request) with OAuth auth. With API-key auth both versions honour `retry-after`: 0 or
+ * 30 s is waited and retried; 3600 makes 2.1.331 give up at once (one request) while 2.1.77
+ * sleeps for the whole hour. So: `retryAfter: 3600` for a one-shot API-key 429 on 2.1.331, and
+ * `retryAfter: 0` on 2.1.77 (the retries then take the next replies).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
