@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import { claudeCommand, type ClaudeSandbox, type ClaudeVersion } from './claude-cli.js'
 
 export interface TmuxOptions {
@@ -69,6 +70,7 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   // keep the pane after the program exits, so its last screen can still be read
   await tmux(socket, ['set-option', '-t', name, 'remain-on-exit', 'on']).catch(() => undefined)
   const target = `${name}:0.0`
+  const socketPath = (await tmux(socket, ['display-message', '-p', '#{socket_path}']).catch(() => '')).trim()
 
   const session: TmuxSession = {
     socket,
@@ -95,7 +97,11 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
     },
     panePid: async () => Number((await tmux(socket, ['display-message', '-p', '-t', target, '#{pane_pid}'])).trim()),
     alive: async () => (await tmux(socket, ['display-message', '-p', '-t', target, '#{pane_dead}'])).trim() !== '1',
-    kill: async () => { await tmux(socket, ['kill-server']).catch(() => undefined) },
+    kill: async () => {
+      await tmux(socket, ['kill-server']).catch(() => undefined)
+      // kill-server leaves the socket file behind
+      if (socketPath.includes(socket)) await rm(socketPath, { force: true })
+    },
   }
   return session
 }
