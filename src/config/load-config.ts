@@ -1,5 +1,7 @@
 // Configuration comes from the environment once, at an entry point, and is passed down
 // (STYLE #5). A bad value is an error that names the variable, never a silent default.
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { resolveHome } from '../journal/home-paths.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -18,6 +20,14 @@ export interface Config {
   maxAttempts: number
   ownerGraceMs: number
   autostart: boolean
+  /** Extra arguments before `--resume` (e.g. ["--plugin-dir", "/path"]), from a JSON array. */
+  claudeArgs: string[]
+  /** Minimum gap between two sessions' resumes: they share one quota. */
+  staggerMs: number
+  /** First backoff after a failed resume; doubles per attempt. */
+  backoffBaseMs: number
+  /** Claude Code's own folder (sessions registry), CLAUDE_CONFIG_DIR or ~/.claude. */
+  claudeConfigDir: string
 }
 
 export class ConfigError extends Error {}
@@ -29,6 +39,8 @@ export const CONFIG_DEFAULTS = {
   resumeMarginSeconds: 90,
   maxAttempts: 5,
   ownerGraceSeconds: 600,
+  staggerSeconds: 20,
+  backoffBaseSeconds: 120,
   claudeBin: 'claude',
   resumePrompt: 'continue',
 }
@@ -49,7 +61,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 100),
     ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
     autostart: bool(env, 'SESSION_RETRY_AUTOSTART', true),
+    claudeArgs: stringArray(env, 'SESSION_RETRY_CLAUDE_ARGS'),
+    staggerMs: integer(env, 'SESSION_RETRY_STAGGER', CONFIG_DEFAULTS.staggerSeconds, 0, 3_600) * 1000,
+    backoffBaseMs: integer(env, 'SESSION_RETRY_BACKOFF_BASE', CONFIG_DEFAULTS.backoffBaseSeconds, 1, 86_400) * 1000,
+    claudeConfigDir: env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude'),
   }
+}
+
+function stringArray(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return []
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a JSON array of strings, e.g. ["--model","sonnet"]`)
+  }
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+    throw new ConfigError(`${name} must be a JSON array of strings, e.g. ["--model","sonnet"]`)
+  }
+  return value
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -53,6 +53,8 @@ export interface JournalRecord {
   exitCode?: number | null
   limited?: boolean
   pid?: number
+  /** ScheduleStaggered: the earliest retry time (epoch ms) the supervisor allows this session. */
+  notBefore?: number
 }
 
 /** Events the product writes itself; hook events keep Claude Code's names. */
@@ -63,6 +65,7 @@ export const CONTROL_EVENTS = [
   'ResumeStarted',
   'ResumeExited',
   'OwnerTimeout',
+  'ScheduleStaggered',
 ] as const
 export type ControlEvent = (typeof CONTROL_EVENTS)[number]
 

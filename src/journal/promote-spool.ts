@@ -131,12 +131,13 @@ function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, optio
 /** Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane>\n` then the raw hook payload. */
 export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalRecord> {
   const newline = content.indexOf('\n')
-  const header = newline === -1 ? content : content.slice(0, newline)
-  const fields = header.split(' ')
+  // Stage 1 creates the file, then writes the header: an empty or header-less file may still be growing.
+  if (newline === -1) return { ok: false, error: 'incomplete: no header line yet' }
+  const fields = content.slice(0, newline).split(' ')
   if (fields[0] !== 'ssr1') return { ok: false, error: 'not a spool file (missing ssr1 header)' }
   const claudePid = Number(fields[2])
   const pane = fields[3]
-  const body = newline === -1 ? '' : content.slice(newline + 1)
+  const body = content.slice(newline + 1)
   let payload: unknown
   try {
     payload = JSON.parse(body)

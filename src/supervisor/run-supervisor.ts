@@ -1,13 +1,78 @@
-// Placeholder until the supervisor lands: the CLI wires `supervisor run` to this signature.
+// `session-retry supervisor run`: hold the singleton lock, restore, watch, tick, until told to stop.
 import type { Config } from '../config/load-config.js'
+import { homePaths } from '../journal/home-paths.js'
+import { JournalWatcher } from './journal-watcher.js'
+import { createFileLogger } from './logger.js'
+import { acquireSingleton, AlreadyRunningError } from './singleton.js'
+import { Supervisor } from './supervisor.js'
+
+/** How often journals are reconciled with a readdir + stat, whatever the watcher reported. */
+export const RECONCILE_MS = 2_000
 
 export interface SupervisorRunOptions {
   /** Resolves when the supervisor should stop (the CLI passes one tied to SIGTERM/SIGINT). */
   stopSignal?: Promise<void>
   /** Called once the supervisor is ready (lock held, pid file written, initial replay done). */
-  onReady?: () => void
+  onReady?: (supervisor: Supervisor) => void
+  /** Where one-line human messages go (the CLI passes stderr). */
+  say?: (line: string) => void
 }
 
-export async function runSupervisor(_config: Config, _options: SupervisorRunOptions = {}): Promise<number> {
-  throw new Error('the supervisor is not implemented yet')
+export async function runSupervisor(config: Config, options: SupervisorRunOptions = {}): Promise<number> {
+  const say = options.say ?? (line => process.stderr.write(line + '\n'))
+  const paths = homePaths(config.home)
+  const log = createFileLogger(paths.supervisorLog, config.logLevel)
+  let compromised = false
+  let singleton
+  try {
+    singleton = await acquireSingleton(paths, error => {
+      compromised = true
+      log.error('supervisor lock compromised; stopping', { error: error.message })
+    })
+  } catch (error) {
+    if (error instanceof AlreadyRunningError) {
+      say(`session-retry: ${error.message}; not starting a second one`)
+      return 1
+    }
+    throw error
+  }
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  const watcher = new JournalWatcher({
+    eventsDir: paths.eventsDir,
+    spoolDir: paths.spoolDir,
+    onJournal: id => void supervisor.refresh(id),
+    onSpool: () => supervisor.promoteSpool(),
+    onError: error => log.warn('watcher error; the periodic reconcile carries on', { error: String(error) }),
+    appliedOffset: id => supervisor.sessions.get(id)?.offset ?? 0,
+  })
+  const timers: NodeJS.Timeout[] = []
+  try {
+    await supervisor.restoreAll()
+    await watcher.start()
+    timers.push(setInterval(() => void supervisor.tick(), config.monitorIntervalMs))
+    timers.push(
+      setInterval(() => {
+        supervisor.promoteSpool()
+        void watcher.reconcile().then(ids => ids.forEach(id => void supervisor.refresh(id)))
+      }, Math.min(RECONCILE_MS, config.monitorIntervalMs)),
+    )
+    await supervisor.tick()
+    log.info('supervisor ready', { pid: process.pid, home: config.home, sessions: supervisor.sessions.size })
+    options.onReady?.(supervisor)
+    await Promise.race([
+      options.stopSignal ?? new Promise(() => {}),
+      new Promise<void>(resolve => {
+        const poll = setInterval(() => compromised && resolve(), 500)
+        timers.push(poll)
+      }),
+    ])
+    log.info('supervisor stopping', { pid: process.pid })
+    return compromised ? 1 : 0
+  } finally {
+    for (const timer of timers) clearInterval(timer)
+    await watcher.stop().catch(() => {})
+    await supervisor.stop().catch(() => {})
+    await singleton.release()
+  }
 }

@@ -32,6 +32,7 @@ export interface SessionStateFile {
   attempts: number
   open: boolean
   lastActivityAt: string | null
+  lastEventAt: string | null
   updatedAt: string
   reasons: string[]
   needsUserReason: string | null

@@ -1,0 +1,120 @@
+// Journal records (what happened) become session machine events (what it means). Limit reading
+// happens here, at the edge, so the machine stays pure: a Stop or StopFailure whose message or
+// transcript row is a limit becomes `limit.detected` with the best reset time available
+// (transcript epoch > banner text > none; facts, section 3).
+import type { JournalRecord } from '../journal/event-record.js'
+import { parseLimitMessage } from '../limits/parse-limit-message.js'
+import { readTranscriptLimit, type TranscriptLimit } from '../limits/read-transcript-limit.js'
+import type { LimitDetectedEvent, SessionEvent } from '../../state/session-events.js'
+
+export interface TranslateOptions {
+  /** Zone of the machine Claude Code runs on, for banner times without a zone. */
+  timeZone: string
+  /** Transcript reads retry briefly: the row may not be flushed when the hook fires. */
+  transcriptRetries: number
+}
+
+/** A transcript limit row belongs to an event when it was written shortly before it. */
+export const ROW_MATCH_BEFORE_MS = 10 * 60_000
+export const ROW_MATCH_AFTER_MS = 60_000
+
+/** StopFailure `error` values that are a short wait, not a plan limit (public docs). */
+const TRANSIENT_ERRORS: Record<string, LimitDetectedEvent['kind']> = {
+  overloaded: 'overloaded',
+  server_error: 'server_throttle',
+}
+
+export async function recordToEvents(record: JournalRecord, options: TranslateOptions): Promise<SessionEvent[]> {
+  const at = Date.parse(record.ts)
+  // Subagent failures are not the main session's (facts, section 2).
+  if (record.agentId) return []
+  switch (record.event) {
+    case 'SessionStart':
+      return [
+        {
+          type: 'session.started',
+          at,
+          source: record.source ?? 'startup',
+          ...(record.cwd ? { cwd: record.cwd } : {}),
+          ...(record.transcriptPath ? { transcriptPath: record.transcriptPath } : {}),
+          ...(record.claudePid ? { claudePid: record.claudePid } : {}),
+        },
+      ]
+    case 'UserPromptSubmit':
+      return [{ type: 'prompt.submitted', at }]
+    case 'Stop':
+      return [(await limitFromStop(record, at, options)) ?? { type: 'turn.completed', at }]
+    case 'StopFailure':
+      return [await limitFromStopFailure(record, at, options)]
+    case 'SessionEnd':
+      return [{ type: 'session.ended', at, reason: record.reason ?? 'other' }]
+    case 'ResumeRequested':
+      return [{ type: 'resume.requested', at }]
+    case 'ScheduleCancelled':
+      return [{ type: 'schedule.cancelled', at }]
+    case 'LimitReported':
+      return [limitFromReport(record, at, options)]
+    case 'ResumeStarted':
+      return [{ type: 'resume.started', at, attempt: record.attempt ?? 1, mode: record.mode === 'owner' ? 'owner' : 'spawn' }]
+    case 'ResumeExited':
+      return [{ type: 'resume.exited', at, attempt: record.attempt ?? 1, exitCode: record.exitCode ?? null, limited: record.limited === true }]
+    case 'OwnerTimeout':
+      return [{ type: 'owner.timeout', at }]
+    case 'ScheduleStaggered':
+      return Number.isFinite(record.notBefore) ? [{ type: 'schedule.staggered', at, notBefore: record.notBefore! }] : []
+    default:
+      return []
+  }
+}
+
+/** Before StopFailure existed (Claude Code < 2.1.78) a limit ended the turn with a plain Stop. */
+async function limitFromStop(record: JournalRecord, at: number, options: TranslateOptions): Promise<LimitDetectedEvent | null> {
+  const text = record.lastAssistantMessage ?? ''
+  const parsed = parseLimitMessage(text, { now: at, timeZone: options.timeZone })
+  if (!parsed.limited && !parsed.transient) return null
+  const row = await matchingRow(record, at, options)
+  if (row?.limited) return fromRow(row, at)
+  return fromBanner(parsed, at, 'banner')
+}
+
+async function limitFromStopFailure(record: JournalRecord, at: number, options: TranslateOptions): Promise<SessionEvent> {
+  const transientKind = record.error ? TRANSIENT_ERRORS[record.error] : undefined
+  if (transientKind) return { type: 'limit.detected', at, kind: transientKind, resetAt: null, source: 'hook', transient: true }
+  if (record.error !== 'rate_limit') return { type: 'turn.failed', at, error: record.error ?? 'unknown' }
+  const row = await matchingRow(record, at, options)
+  if (row && (row.limited || row.transient)) return fromRow(row, at)
+  const parsed = parseLimitMessage(record.lastAssistantMessage ?? '', { now: at, timeZone: options.timeZone })
+  if (parsed.limited || parsed.transient) return fromBanner(parsed, at, 'banner')
+  // Claude Code said rate_limit but neither the row nor the text told more: a limit, time unknown.
+  return { type: 'limit.detected', at, kind: 'unknown', resetAt: null, source: 'hook', transient: false }
+}
+
+function limitFromReport(record: JournalRecord, at: number, options: TranslateOptions): LimitDetectedEvent {
+  const parsed = record.message ? parseLimitMessage(record.message, { now: at, timeZone: options.timeZone }) : null
+  const resetAt = Number.isFinite(record.resetAt) ? record.resetAt! : (parsed?.resetAt ?? null)
+  return {
+    type: 'limit.detected',
+    at,
+    kind: parsed?.kind ?? 'unknown',
+    resetAt,
+    source: Number.isFinite(record.resetAt) ? 'http' : parsed?.resetAt ? 'banner' : 'http',
+    transient: parsed?.transient === true,
+  }
+}
+
+async function matchingRow(record: JournalRecord, at: number, options: TranslateOptions): Promise<TranscriptLimit | null> {
+  if (!record.transcriptPath) return null
+  const result = await readTranscriptLimit(record.transcriptPath, { now: at, timeZone: options.timeZone, retries: options.transcriptRetries })
+  if (!result.ok || !result.limit) return null
+  const rowAt = result.limit.timestamp ? Date.parse(result.limit.timestamp) : NaN
+  if (!(rowAt >= at - ROW_MATCH_BEFORE_MS && rowAt <= at + ROW_MATCH_AFTER_MS)) return null
+  return result.limit
+}
+
+function fromRow(row: TranscriptLimit, at: number): LimitDetectedEvent {
+  return { type: 'limit.detected', at, kind: row.kind, resetAt: row.resetAt, source: row.source === 'transcript' ? 'transcript' : 'banner', transient: row.transient }
+}
+
+function fromBanner(parsed: ReturnType<typeof parseLimitMessage>, at: number, source: string): LimitDetectedEvent {
+  return { type: 'limit.detected', at, kind: parsed.kind ?? 'unknown', resetAt: parsed.resetAt, source, transient: parsed.transient }
+}

@@ -1,0 +1,140 @@
+// One session inside the supervisor: its XState actor, how far its journal has been applied,
+// and the bounded memory (recent event ids, transition history) that goes into its state file.
+import { createActor, type Actor } from 'xstate'
+import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
+import type { RetryPolicyConfig } from '../../state/retry-policy.js'
+import type { SessionEvent } from '../../state/session-events.js'
+import { HISTORY_LIMIT, RECENT_IDS_LIMIT, STATE_SCHEMA_VERSION, type HistoryEntry, type SessionStateFile } from './session-store.js'
+
+/** Bumped when a persisted snapshot of an older machine can no longer be restored. */
+export const MACHINE_VERSION = 1
+
+export interface RuntimeOptions {
+  now: () => number
+  policy: RetryPolicyConfig
+  onError: (sessionId: string, error: unknown) => void
+  /** The state changed outside a send (a timer fired): the caller persists and acts. */
+  onChange: (sessionId: string) => void
+}
+
+export class SessionRuntime {
+  offset = 0
+  private readonly recentIds: string[] = []
+  private readonly history: HistoryEntry[] = []
+  private readonly actor: Actor<SessionMachine>
+  private currentEvent = ''
+  private lastValue: string
+  private sending = false
+  private notified = ''
+
+  private constructor(
+    readonly sessionId: string,
+    options: RuntimeOptions,
+    snapshot?: unknown,
+  ) {
+    const machine = createSessionMachine({ now: options.now, policy: options.policy })
+    this.actor = createActor(machine, {
+      input: { sessionId },
+      ...(snapshot ? { snapshot: snapshot as never } : {}),
+      // Microsteps show every state passed through (limited → scheduled in one send).
+      inspect: inspection => {
+        if (inspection.type !== '@xstate.microstep') return
+        const snapshot = inspection.snapshot as unknown as { value: unknown; context: SessionContext }
+        const value = String(snapshot.value)
+        if (value !== this.lastValue) this.remember(value, snapshot.context.lastEventAt ?? options.now())
+      },
+    })
+    this.lastValue = String(this.actor.getSnapshot().value)
+    this.actor.subscribe({
+      next: () => {
+        if (!this.sending && this.state !== this.notified) options.onChange(sessionId)
+        this.notified = this.state
+      },
+      error: error => options.onError(sessionId, error),
+    })
+    this.actor.start()
+  }
+
+  static fresh(sessionId: string, options: RuntimeOptions): SessionRuntime {
+    return new SessionRuntime(sessionId, options)
+  }
+
+  static restore(file: SessionStateFile, options: RuntimeOptions): SessionRuntime {
+    const runtime = new SessionRuntime(file.sessionId, options, file.supervisor.snapshot)
+    runtime.offset = file.supervisor.offset
+    runtime.recentIds.push(...file.supervisor.recentIds.slice(-RECENT_IDS_LIMIT))
+    runtime.history.push(...(file.history ?? []).slice(-HISTORY_LIMIT))
+    return runtime
+  }
+
+  get state(): string {
+    return String(this.actor.getSnapshot().value)
+  }
+
+  get context(): SessionContext {
+    return this.actor.getSnapshot().context
+  }
+
+  get failed(): boolean {
+    return this.actor.getSnapshot().status === 'error'
+  }
+
+  hasSeen(id: string): boolean {
+    return this.recentIds.includes(id)
+  }
+
+  markSeen(id: string): void {
+    this.recentIds.push(id)
+    if (this.recentIds.length > RECENT_IDS_LIMIT) this.recentIds.splice(0, this.recentIds.length - RECENT_IDS_LIMIT)
+  }
+
+  send(event: SessionEvent): void {
+    this.currentEvent = event.type
+    this.sending = true
+    try {
+      this.actor.send(event)
+    } finally {
+      this.sending = false
+      this.currentEvent = ''
+    }
+  }
+
+  stop(): void {
+    this.actor.stop()
+  }
+
+  private remember(to: string, at: number): void {
+    this.history.push({ at: new Date(at).toISOString(), from: this.lastValue, to, event: this.currentEvent || 'timer' })
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT)
+    this.lastValue = to
+  }
+
+  toStateFile(now: number): SessionStateFile {
+    const c = this.context
+    const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
+    return {
+      schema: STATE_SCHEMA_VERSION,
+      sessionId: this.sessionId,
+      state: this.state,
+      cwd: c.cwd,
+      transcriptPath: c.transcriptPath,
+      limit: c.limit ? { kind: c.limit.kind, resetAt: isoOrNull(c.limit.resetAt), source: c.limit.source } : null,
+      retryAt: isoOrNull(c.retryAt),
+      retrySource: c.retrySource,
+      attempts: c.attempts,
+      open: c.open,
+      lastActivityAt: isoOrNull(c.lastActivityAt),
+      lastEventAt: isoOrNull(c.lastEventAt),
+      updatedAt: new Date(now).toISOString(),
+      reasons: c.reasons,
+      needsUserReason: c.needsUserReason,
+      history: [...this.history],
+      supervisor: {
+        machineVersion: MACHINE_VERSION,
+        offset: this.offset,
+        recentIds: [...this.recentIds],
+        snapshot: this.actor.getPersistedSnapshot(),
+      },
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// current_session.json (the DevFlow contract: the most recently active session and its retry
+// status) and resume_schedule.json (every pending schedule), derived from the live sessions.
+import writeFileAtomic from 'write-file-atomic'
+import type { HomePaths } from '../journal/home-paths.js'
+import type { SessionStateFile } from './session-store.js'
+
+export const PENDING_STATES = new Set(['limited', 'scheduled', 'due', 'resuming', 'awaitingOwner'])
+
+export interface ScheduleEntry {
+  sessionId: string
+  state: string
+  retryAt: string | null
+  reason: string | null
+  attempt: number
+  cwd: string | null
+  limitKind: string | null
+  resetAt: string | null
+}
+
+export function scheduleEntries(states: SessionStateFile[]): ScheduleEntry[] {
+  return states
+    .filter(s => PENDING_STATES.has(s.state))
+    .map(s => ({
+      sessionId: s.sessionId,
+      state: s.state,
+      retryAt: s.retryAt,
+      reason: s.retrySource,
+      attempt: s.attempts + (s.state === 'resuming' || s.state === 'awaitingOwner' ? 0 : 1),
+      cwd: s.cwd,
+      limitKind: s.limit?.kind ?? null,
+      resetAt: s.limit?.resetAt ?? null,
+    }))
+    .sort((a, b) => (a.retryAt ?? '9').localeCompare(b.retryAt ?? '9'))
+}
+
+export function currentSession(states: SessionStateFile[]): SessionStateFile | null {
+  let best: SessionStateFile | null = null
+  for (const s of states) {
+    const at = lastSeen(s)
+    if (!best || at > lastSeen(best)) best = s
+  }
+  return best
+}
+
+function lastSeen(s: SessionStateFile): string {
+  return s.lastEventAt ?? ''
+}
+
+export async function writeSummaryFiles(paths: HomePaths, states: SessionStateFile[], now: number): Promise<void> {
+  const updatedAt = new Date(now).toISOString()
+  const current = currentSession(states)
+  const currentBody = current
+    ? {
+        sessionId: current.sessionId,
+        state: current.state,
+        cwd: current.cwd,
+        transcriptPath: current.transcriptPath,
+        limit: current.limit,
+        retryAt: current.retryAt,
+        attempts: current.attempts,
+        lastActivityAt: current.lastActivityAt,
+        updatedAt,
+      }
+    : { sessionId: null, updatedAt }
+  await writeFileAtomic(paths.currentSession, JSON.stringify(currentBody, null, 2) + '\n', { mode: 0o600 })
+  await writeFileAtomic(paths.resumeSchedule, JSON.stringify({ updatedAt, schedules: scheduleEntries(states) }, null, 2) + '\n', { mode: 0o600 })
+}
