@@ -1,0 +1,37 @@
+import t from 'tap'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { appendRecord } from '../../src/journal/append-record.js'
+import { parseJournalLine, type JournalRecord } from '../../src/journal/event-record.js'
+import { homePaths } from '../../src/journal/home-paths.js'
+
+const record = (id: string): JournalRecord => ({ v: 1, id, ts: '2026-11-25T00:00:00.000Z', event: 'Stop', sessionId: 's1', origin: 'cli' })
+
+t.test('appends one line per record, 0600', async t => {
+  const paths = homePaths(join(t.testdir(), 'home'))
+  appendRecord(paths, record('a'))
+  appendRecord(paths, record('b'))
+  const lines = readFileSync(join(paths.eventsDir, 's1.jsonl'), 'utf8').split('\n')
+  t.same(lines.slice(0, 2).map(l => JSON.parse(l).id), ['a', 'b'])
+  t.equal(lines[2], '')
+})
+
+t.test('a line torn by an earlier failure does not swallow the next record', async t => {
+  const paths = homePaths(join(t.testdir(), 'home'))
+  mkdirSync(paths.eventsDir, { recursive: true })
+  writeFileSync(join(paths.eventsDir, 's1.jsonl'), '{"v":1,"id":"torn","ts":"2026')
+  appendRecord(paths, record('next'))
+  const lines = readFileSync(join(paths.eventsDir, 's1.jsonl'), 'utf8').split('\n').filter(Boolean)
+  t.equal(lines.length, 2)
+  t.notOk(parseJournalLine(lines[0]!).ok)
+  t.match(parseJournalLine(lines[1]!), { ok: true, value: { id: 'next' } })
+})
+
+t.test('a planted symlink is not followed', async t => {
+  const dir = t.testdir({ target: 'do not touch' })
+  const paths = homePaths(join(dir, 'home'))
+  mkdirSync(paths.eventsDir, { recursive: true })
+  symlinkSync(join(dir, 'target'), join(paths.eventsDir, 's1.jsonl'))
+  t.throws(() => appendRecord(paths, record('x')), { code: 'ELOOP' })
+  t.equal(readFileSync(join(dir, 'target'), 'utf8'), 'do not touch')
+})

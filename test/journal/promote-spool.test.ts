@@ -1,0 +1,84 @@
+// Stage 2 in-process: claiming, ordering, grace for files still being written, reclaiming dead claims.
+import t from 'tap'
+import { readFileSync, readdirSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { homePaths } from '../../src/journal/home-paths.js'
+import { INCOMPLETE_GRACE_MS, parseSpoolFile, promoteSpool } from '../../src/journal/promote-spool.js'
+
+const ID = 'sess-1'
+const payload = (event: string, extra: object = {}) => JSON.stringify({ session_id: ID, hook_event_name: event, cwd: '/p', ...extra })
+
+function setup(t: Tap.Test) {
+  const paths = homePaths(join(t.testdir(), 'home'))
+  mkdirSync(paths.spoolDir, { recursive: true })
+  const logs: string[] = []
+  const options = { now: Date.now, log: (m: string) => logs.push(m), isAlive: () => false }
+  const spool = (name: string, content: string, mtimeSeconds?: number) => {
+    const file = join(paths.spoolDir, name)
+    writeFileSync(file, content)
+    if (mtimeSeconds !== undefined) utimesSync(file, mtimeSeconds, mtimeSeconds)
+  }
+  const journal = () => readFileSync(join(paths.eventsDir, `${ID}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+  return { paths, logs, options, spool, journal }
+}
+
+t.test('promotes oldest first, whatever the names', async t => {
+  const { paths, options, spool, journal } = setup(t)
+  spool('b.event', `ssr1 10 11 %1\n${payload('Stop')}`, 1_000_002)
+  spool('a.event', `ssr1 10 11 \n${payload('SessionEnd', { reason: 'other' })}`, 1_000_003)
+  spool('c.event', `ssr1 10 11 \n${payload('SessionStart', { source: 'startup' })}`, 1_000_001)
+  const result = promoteSpool(paths, options)
+  t.same(result, { promoted: 3, quarantined: 0, failed: 0 })
+  t.same(journal().map(r => r.event), ['SessionStart', 'Stop', 'SessionEnd'])
+  t.same(journal().map(r => r.id), ['c', 'b', 'a'], 'the spool name is the event id')
+  t.equal(journal()[1].tmuxPane, '%1')
+  t.equal(journal()[1].claudePid, 11)
+  t.equal(journal()[1].ts, new Date(1_000_002_000).toISOString(), 'ts is when the raw event reached the disk')
+  t.same(readdirSync(paths.spoolDir), [])
+})
+
+t.test('a young file that does not parse yet is left for its writer; an old one is quarantined', async t => {
+  const { paths, options, spool, logs } = setup(t)
+  const nowS = Date.now() / 1000
+  spool('young.event', 'ssr1 1 2 \n{"session_id": "se', nowS)
+  spool('empty.event', '', nowS)
+  spool('old.event', 'ssr1 1 2 \n{"session_id": "se', nowS - INCOMPLETE_GRACE_MS / 1000 - 5)
+  const result = promoteSpool(paths, options)
+  t.same(result, { promoted: 0, quarantined: 1, failed: 0 })
+  t.same(readdirSync(paths.spoolDir).sort(), ['empty.event', 'young.event'])
+  t.same(readdirSync(paths.quarantineDir), ['old.event'])
+  t.match(logs[0], /old quarantined .*malformed JSON/)
+  const complete = promoteSpool(paths, { ...options, complete: new Set(['young']) })
+  t.equal(complete.quarantined, 1, 'a writer that says it finished gets no grace')
+})
+
+t.test('a claim left by a dead promoter goes back to the spool and is promoted', async t => {
+  const { paths, options, spool, journal } = setup(t)
+  spool('x.event.claimed-999999', `ssr1 1 2 \n${payload('Stop')}`)
+  const result = promoteSpool(paths, options)
+  t.equal(result.promoted, 1)
+  t.same(journal().map(r => r.id), ['x'])
+})
+
+t.test('a claim held by a live promoter is left alone', async t => {
+  const { paths, options, spool } = setup(t)
+  spool('x.event.claimed-12345', `ssr1 1 2 \n${payload('Stop')}`)
+  const result = promoteSpool(paths, { ...options, isAlive: () => true })
+  t.equal(result.promoted, 0)
+  t.same(readdirSync(paths.spoolDir), ['x.event.claimed-12345'])
+})
+
+t.test('parseSpoolFile', async t => {
+  const meta = { id: 'i', ts: '2026-01-01T00:00:00.000Z' }
+  t.match(parseSpoolFile('', meta), { ok: false, error: /^incomplete/ })
+  t.match(parseSpoolFile('ssr1 1 2', meta), { ok: false, error: /^incomplete/ })
+  t.match(parseSpoolFile('xyz\n{}', meta), { ok: false, error: /missing ssr1 header/ })
+  t.match(parseSpoolFile('ssr1 1 2 \n', meta), { ok: false, error: /empty hook input/ })
+  t.match(parseSpoolFile(`ssr1 1 0 %x\n${payload('Stop')}`, meta), { ok: true, value: { claudePid: undefined, tmuxPane: undefined } })
+  t.match(parseSpoolFile(`ssr1 1 77 %3\n${payload('Stop')}`, meta), { ok: true, value: { claudePid: 77, tmuxPane: '%3' } })
+})
+
+t.test('no spool folder: nothing to do', async t => {
+  const paths = homePaths(join(t.testdir(), 'nothing'))
+  t.same(promoteSpool(paths, { now: Date.now, log: () => {}, isAlive: () => false }), { promoted: 0, quarantined: 0, failed: 0 })
+})
