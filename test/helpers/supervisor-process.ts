@@ -1,0 +1,66 @@
+// The supervisor as a real process (`session-retry supervisor run` from dist/), on real files.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { repoRoot } from './hook-process.js'
+import { waitFor } from './wait-for.js'
+
+export const cliMain = join(repoRoot, 'dist', 'src', 'cli', 'main.js')
+
+export interface SupervisorProcess {
+  child: ChildProcess
+  output(): string
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>
+  /** SIGKILL: no clean-up at all. */
+  kill(): Promise<void>
+}
+
+export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 20_000 } = {}): Promise<SupervisorProcess> {
+  const child = spawn(process.execPath, [cliMain, 'supervisor', 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', d => (output += d))
+  child.stderr!.on('data', d => (output += d))
+  const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
+  await Promise.race([
+    waitFor(() => output.includes('supervisor: ready'), { timeoutMs, what: 'supervisor ready' }),
+    exited.then(code => {
+      throw new Error(`supervisor exited with ${code} before it was ready:\n${output}`)
+    }),
+  ])
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM')
+      return exited
+    },
+    async kill() {
+      child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+export function readState(home: string, sessionId: string): Record<string, any> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(home, 'sessions', `${sessionId}.json`), 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+export async function waitForState(home: string, sessionId: string, accept: (s: Record<string, any>) => boolean, what: string, timeoutMs = 45_000) {
+  let last: Record<string, any> | undefined
+  try {
+    return await waitFor(
+      () => {
+        last = readState(home, sessionId)
+        return last && accept(last) ? last : undefined
+      },
+      { timeoutMs, intervalMs: 100, what },
+    )
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last state: ${JSON.stringify(last && { state: last.state, attempts: last.attempts, retryAt: last.retryAt, history: last.history }, null, 1)}`)
+  }
+}

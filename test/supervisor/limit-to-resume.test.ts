@@ -1,0 +1,74 @@
+// End to end: the real Claude Code CLI hits a limit against the fake API, the real supervisor
+// schedules it from the transcript's exact reset, resumes it with the real `claude --resume`.
+import t from 'tap'
+import { randomUUID } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { startFakeApi } from '../helpers/fake-anthropic-api.js'
+import { claudeCommand, makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cli.js'
+import { repoRoot } from '../helpers/hook-process.js'
+import { startSupervisor, waitForState } from '../helpers/supervisor-process.js'
+
+const api = await startFakeApi()
+t.teardown(() => api.close())
+
+async function world(t: Tap.Test, extraEnv: Record<string, string> = {}) {
+  const sb: ClaudeSandbox = await makeSandbox(api)
+  t.teardown(() => sb.cleanup())
+  const home = join(sb.home, '.devflow')
+  const env = {
+    ...sb.env,
+    SESSION_RETRY_HOME: home,
+    SESSION_RETRY_CLAUDE_BIN: claudeCommand().file,
+    SESSION_RETRY_CLAUDE_ARGS: JSON.stringify(['--plugin-dir', repoRoot]),
+    SESSION_RETRY_RESUME_MARGIN: '1',
+    SESSION_RETRY_MONITOR_INTERVAL: '1',
+    SESSION_RETRY_STAGGER: '0',
+    SESSION_RETRY_BACKOFF_BASE: '1',
+    SESSION_RETRY_PORT: '0',
+    ...extraEnv,
+  }
+  const supervisor = await startSupervisor(env)
+  t.teardown(() => supervisor.stop())
+  return { sb, home, supervisor }
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+t.test('a limit is scheduled from the exact reset, resumed once, and the session is active again', async t => {
+  const { sb, home } = await world(t)
+  const id = randomUUID()
+  const resetEpoch = nowSeconds() + 4
+  const before = api.mainTurnRequests().length
+  api.enqueue({ kind: 'limit', resetEpoch })
+  await runClaude(sb, ['--plugin-dir', repoRoot, '--session-id', id, '-p', 'build the thing'])
+  const scheduled = await waitForState(home, id, s => s.state === 'scheduled', 'scheduled')
+  t.equal(scheduled.limit.source, 'transcript', 'the reset comes from the transcript row')
+  t.equal(scheduled.limit.resetAt, new Date(resetEpoch * 1000).toISOString(), 'exact reset instant')
+  t.equal(scheduled.retryAt, new Date(resetEpoch * 1000 + 1000).toISOString(), 'reset + margin')
+  t.equal(scheduled.cwd, sb.cwd)
+  const active = await waitForState(home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming'), 'active after the resume')
+  t.equal(active.attempts, 0, 'attempts reset once the session works again')
+  const snapshot = active.supervisor.snapshot.context
+  t.match(snapshot.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed' })
+  t.ok(snapshot.lastResume.startedAt >= resetEpoch * 1000 + 1000, 'not resumed before reset + margin')
+  t.same(active.history.map((h: any) => h.to).filter((s: string) => s !== 'active'), ['limited', 'scheduled', 'due', 'resuming'])
+  t.equal(api.mainTurnRequests().length - before, 2, 'the original turn and exactly one resume')
+  const resumed = api.mainTurnRequests().at(-1)!
+  t.equal(resumed.headers['x-claude-code-session-id'], id, 'the resume continued the same session')
+  t.same(readdirSync(join(home, 'logs', 'resume')), [`${id}.1.log`], 'one resume log, no pid file left')
+})
+
+t.test('a resume that hits the limit again backs off and tries again', async t => {
+  const { sb, home } = await world(t)
+  const id = randomUUID()
+  const before = api.mainTurnRequests().length
+  api.enqueue({ kind: 'limit', resetEpoch: nowSeconds() + 3 }, { kind: 'limit', resetEpoch: nowSeconds() + 6 })
+  await runClaude(sb, ['--plugin-dir', repoRoot, '--session-id', id, '-p', 'build the thing'])
+  const active = await waitForState(home, id, s => s.state === 'active' && s.history.filter((h: any) => h.to === 'resuming').length === 2, 'active after two resumes', 60_000)
+  const tos = active.history.map((h: any) => h.to)
+  t.same(tos.filter((s: string) => s !== 'active'), ['limited', 'scheduled', 'due', 'resuming', 'limited', 'scheduled', 'due', 'resuming'])
+  t.equal(active.supervisor.snapshot.context.lastResume.attempt, 2, 'the second attempt succeeded')
+  t.equal(api.mainTurnRequests().length - before, 3)
+  t.same(readdirSync(join(home, 'logs', 'resume')).sort(), [`${id}.1.log`, `${id}.2.log`])
+})
