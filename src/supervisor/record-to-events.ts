@@ -112,9 +112,18 @@ async function matchingRow(record: JournalRecord, at: number, options: Translate
 }
 
 function fromRow(row: TranscriptLimit, at: number): LimitDetectedEvent {
-  return { type: 'limit.detected', at, kind: row.kind, resetAt: row.resetAt, source: row.source === 'transcript' ? 'transcript' : 'banner', transient: row.transient }
+  const exact = row.source === 'transcript'
+  const resetAt = row.resetAt === null ? null : exact || row.source !== 'banner' ? row.resetAt : row.resetAt + BANNER_PRECISION_MS
+  return { type: 'limit.detected', at, kind: row.kind, resetAt, source: exact ? 'transcript' : 'banner', transient: row.transient }
 }
 
+/**
+ * A banner prints minutes ("resets 4:01am" for a reset at 4:01:15), so the real reset may lie up
+ * to a minute after the printed one: wait for the end of that minute, never resume early.
+ */
+export const BANNER_PRECISION_MS = 60_000
+
 function fromBanner(parsed: ReturnType<typeof parseLimitMessage>, at: number, source: string): LimitDetectedEvent {
-  return { type: 'limit.detected', at, kind: parsed.kind ?? 'unknown', resetAt: parsed.resetAt, source, transient: parsed.transient }
+  const resetAt = parsed.resetAt === null ? null : parsed.source === 'banner' ? parsed.resetAt + BANNER_PRECISION_MS : parsed.resetAt
+  return { type: 'limit.detected', at, kind: parsed.kind ?? 'unknown', resetAt, source, transient: parsed.transient }
 }
