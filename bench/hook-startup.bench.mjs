@@ -1,0 +1,430 @@
+// What does the hook cost Claude Code? Measured side by side, interleaved, in one run:
+//   a. `node -e 0`: one bare Node start, the unit everything else is compared with
+//   b. stage 1 as Claude Code runs it (`sh -c "trap '' TERM HUP INT; ssr_root=…; . …/record-event.sh"`
+//      with a Stop payload on stdin) until it exits: the only part Claude Code waits for
+//   c. spawn of stage 1 until the journal line exists (includes the detached stage 2 Node process)
+//   d. stage 2 alone (`node dist/hooks/journal-event.cjs --home <tmp>`) on an empty spool
+//   e. a real `claude -p "say hi"` turn (native 2.1.331 binary, fake API on 127.0.0.1) with the
+//      plugin loaded (`--plugin-dir <repo>`: four blocking hook events) against the same turn without,
+//      and with the plugin loaded but SESSION_RETRY_ENABLED=false (Claude Code's own share)
+// Goals: b/a ≤ 1.15 (far below 1 in practice); e's difference under one bare Node start.
+//
+// Usage: npm run bench   (or, with dist/ built: node bench/hook-startup.bench.mjs [--quick])
+// Env: BENCH_N (40; 8 with --quick), BENCH_CLAUDE_N (15; 3 with --quick), BENCH_SKIP_CLAUDE=1.
+// NODE_EXTRA_CA_CERTS (≈85 ms per Node start on the reference machine), NODE_OPTIONS and
+// NODE_V8_COVERAGE are removed from every process this bench starts.
+// Output: a table, then a `summary:` block of `key: value` lines (quoted by the README and a test).
+import { spawn, spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, watch, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startFakeApi } from './fake-api.mjs'
+
+const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)))
+const STAGE2 = join(ROOT, 'dist', 'hooks', 'journal-event.cjs')
+const CLAUDE = join(ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe')
+const QUICK = process.argv.includes('--quick')
+const N = Number(process.env.BENCH_N ?? (QUICK ? 8 : 40))
+const WARMUP = QUICK ? 2 : 5
+const N_CLAUDE = Number(process.env.BENCH_CLAUDE_N ?? (QUICK ? 3 : 15))
+const WARMUP_CLAUDE = QUICK ? 1 : 2
+/** Pause between two measurements, so a detached stage 2 or an exiting CLI never overlaps the next. */
+const SETTLE_MS = 15
+
+const STRIPPED = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_V8_COVERAGE']
+const strippedFromParent = STRIPPED.filter((k) => process.env[k] !== undefined)
+for (const k of STRIPPED) delete process.env[k]
+/** The same `node` as this process first on PATH: stage 1 starts stage 2 as plain `node`. */
+const PATH = `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`
+
+// ---------------------------------------------------------------- statistics
+
+function quantile(xs, q) {
+  const s = [...xs].sort((x, y) => x - y)
+  const pos = (s.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.ceil(pos)
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+}
+const stats = (xs) => ({ n: xs.length, median: quantile(xs, 0.5), p10: quantile(xs, 0.1), p90: quantile(xs, 0.9) })
+const f1 = (x) => x.toFixed(1)
+const f2 = (x) => x.toFixed(2)
+
+// ---------------------------------------------------------------- a-d: processes
+
+function payload(event, sessionId, cwd) {
+  return JSON.stringify({
+    session_id: sessionId,
+    transcript_path: join(cwd, '.claude', 'projects', '-bench-app', `${sessionId}.jsonl`),
+    cwd,
+    prompt_id: randomUUID(),
+    permission_mode: 'default',
+    effort: { level: 'medium' },
+    hook_event_name: event,
+    stop_hook_active: false,
+    last_assistant_message: 'Done: the module is refactored and all tests pass.',
+    background_tasks: [],
+    session_crons: [],
+  })
+}
+
+/** Wall time from spawn until the process has exited and its pipes are closed. */
+function timeProcess(file, args, { env, input = '', cwd }) {
+  const start = performance.now()
+  const r = spawnSync(file, args, { env, input, cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+  const ms = performance.now() - start
+  if (r.error) throw r.error
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`)
+  if (r.stdout.length > 0 && file === '/bin/sh') throw new Error(`the hook printed on stdout: ${r.stdout}`)
+  return { ms, start }
+}
+
+function hasLine(path) {
+  try {
+    const text = readFileSync(path, 'utf8')
+    return text.endsWith('\n')
+  } catch {
+    return false
+  }
+}
+
+/** Resolves with performance.now() when `dir/name` holds a complete line (fs.watch, 2 ms poll as a backstop). */
+function lineArrival(dir, name, timeoutMs = 10_000) {
+  const path = join(dir, name)
+  let watcher
+  let resolveIt
+  let rejectIt
+  const arrived = new Promise((resolve, reject) => { resolveIt = resolve; rejectIt = reject })
+  let settled = false
+  const finish = (err) => {
+    if (settled) return
+    settled = true
+    const at = performance.now()
+    watcher?.close()
+    clearInterval(poll)
+    clearTimeout(deadline)
+    err ? rejectIt(err) : resolveIt(at)
+  }
+  const check = () => { if (!settled && hasLine(path)) finish() }
+  try { watcher = watch(dir, check) } catch { /* no folder yet: the poll still sees the file */ }
+  const poll = setInterval(check, 2)
+  const deadline = setTimeout(() => finish(new Error(`no journal line in ${path} after ${timeoutMs} ms`)), timeoutMs)
+  return { check, arrived }
+}
+
+async function spoolDrained(home, timeoutMs = 10_000) {
+  const spool = join(home, 'sessions', 'spool')
+  const deadline = Date.now() + timeoutMs
+  while (existsSync(spool) && readdirSync(spool).length > 0) {
+    if (Date.now() > deadline) throw new Error(`spool ${spool} not drained after ${timeoutMs} ms: ${readdirSync(spool).join(', ')}`)
+    await sleep(2)
+  }
+}
+
+function hookCommand() {
+  return `trap '' TERM HUP INT; ssr_root="${ROOT}"; . "$ssr_root/hooks/record-event.sh"`
+}
+
+function makeHome(label) {
+  const home = realpathSync(mkdtempSync(join(tmpdir(), `ssr-bench-${label}-`)))
+  return home
+}
+
+async function processBench(tempDirs) {
+  const homes = { a: makeHome('node'), b: makeHome('stage1'), c: makeHome('journal'), d: makeHome('stage2') }
+  tempDirs.push(...Object.values(homes))
+  mkdirSync(join(homes.d, 'sessions', 'spool'), { recursive: true, mode: 0o700 })
+  const envFor = (home) => ({ PATH, HOME: home, SESSION_RETRY_HOME: home })
+
+  const variants = {
+    a: async () => timeProcess(process.execPath, ['-e', '0'], { env: envFor(homes.a), cwd: homes.a }).ms,
+    b: async () => {
+      const id = randomUUID()
+      const { ms } = timeProcess('/bin/sh', ['-c', hookCommand()], { env: envFor(homes.b), cwd: homes.b, input: payload('Stop', id, homes.b) })
+      // Not timed: the line must still arrive, and stage 2 must be gone before the next measurement.
+      const events = join(homes.b, 'sessions', 'events')
+      mkdirSync(events, { recursive: true, mode: 0o700 })
+      const { check, arrived } = lineArrival(events, `${id}.jsonl`)
+      check()
+      await arrived
+      await spoolDrained(homes.b)
+      return ms
+    },
+    c: async () => {
+      const id = randomUUID()
+      const events = join(homes.c, 'sessions', 'events')
+      mkdirSync(events, { recursive: true, mode: 0o700 }) // exists after the first event anyway
+      const { check, arrived } = lineArrival(events, `${id}.jsonl`) // watch armed before the clock starts
+      const { start } = timeProcess('/bin/sh', ['-c', hookCommand()], { env: envFor(homes.c), cwd: homes.c, input: payload('Stop', id, homes.c) })
+      check()
+      const at = await arrived
+      await spoolDrained(homes.c)
+      return at - start
+    },
+    d: async () => timeProcess(process.execPath, [STAGE2, '--home', homes.d], { env: envFor(homes.d), cwd: homes.d }).ms,
+  }
+  const keys = Object.keys(variants)
+  const times = Object.fromEntries(keys.map((k) => [k, []]))
+  for (let round = -WARMUP; round < N; round++) {
+    // Rotate the order each round, so no variant always runs right after the same neighbour.
+    const order = keys.map((_, i) => keys[(i + round + WARMUP) % keys.length])
+    for (const k of order) {
+      const ms = await variants[k]()
+      if (round >= 0) times[k].push(ms)
+      await sleep(SETTLE_MS)
+    }
+  }
+  const journalled = readdirSync(join(homes.c, 'sessions', 'events')).length
+  if (journalled !== N + WARMUP) throw new Error(`variant c journalled ${journalled} sessions, expected ${N + WARMUP}`)
+  const quarantine = join(homes.b, 'sessions', 'quarantine')
+  if (existsSync(quarantine) && readdirSync(quarantine).length > 0) throw new Error('stage 2 quarantined a benchmark payload')
+  return times
+}
+
+// ---------------------------------------------------------------- e: the real CLI
+
+function claudeUsable() {
+  if (process.env.BENCH_SKIP_CLAUDE === '1') return 'BENCH_SKIP_CLAUDE=1'
+  try {
+    if (statSync(CLAUDE).size < 4096) return `${CLAUDE} is the placeholder (postinstall did not run)`
+  } catch {
+    return `${CLAUDE} not found`
+  }
+  return null
+}
+
+/** A throw-away HOME with onboarding done and the project trusted (test/helpers/claude-cli.ts makeSandbox). */
+function makeSandbox(apiUrl, label, tempDirs) {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), `ssr-bench-claude-${label}-`)))
+  tempDirs.push(root)
+  const home = join(root, 'home')
+  const cwd = join(root, 'project')
+  mkdirSync(join(home, '.claude'), { recursive: true })
+  mkdirSync(cwd, { recursive: true })
+  writeFileSync(join(home, '.claude.json'), JSON.stringify({
+    hasCompletedOnboarding: true,
+    lastOnboardingVersion: '2.1.331',
+    theme: 'dark',
+    autoUpdates: false,
+    projects: { [cwd]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
+  }, null, 2) + '\n')
+  // sandboxEnv in test/helpers/claude-cli.ts: nothing else from this environment leaks in.
+  const env = { PATH }
+  for (const k of ['LANG', 'LC_ALL', 'LC_CTYPE', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TERM']) {
+    if (process.env[k] !== undefined) env[k] = process.env[k]
+  }
+  Object.assign(env, {
+    HOME: home,
+    TZ: 'UTC',
+    ANTHROPIC_BASE_URL: apiUrl,
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_MAX_RETRIES: '2',
+    NO_COLOR: '1',
+    CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-fake-token-for-benchmarks',
+  })
+  return { home, cwd, env, journalHome: join(home, '.devflow') }
+}
+
+/** Wall time from spawn until the CLI exits (what a user waits for). */
+function timeClaude(sb, args) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now()
+    let exitedAt = 0
+    let stdout = ''
+    let stderr = ''
+    const child = spawn(CLAUDE, args, { cwd: sb.cwd, env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d })
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d })
+    child.on('exit', () => { exitedAt = performance.now() })
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code !== 0 || !stdout.includes('Hello from the fake API')) {
+        reject(new Error(`claude ${args.join(' ')} exited ${code ?? signal}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`))
+        return
+      }
+      resolve(exitedAt - start)
+    })
+  })
+}
+
+/**
+ * Three runs of the same turn, interleaved in rotating order:
+ * - without: no plugin
+ * - with: `--plugin-dir <repo>`, the product as shipped
+ * - disabled: the same plugin with SESSION_RETRY_ENABLED=false, so each hook command sources
+ *   record-event.sh and exits at its first test: what Claude Code itself spends loading a plugin
+ *   and running four hook commands, whatever they do. with − disabled is then what our two
+ *   stages add (stage 1's work, and stage 2's CPU time competing with the CLI on a small machine).
+ */
+async function claudeBench(tempDirs) {
+  const api = await startFakeApi()
+  try {
+    const sandboxes = {
+      without: makeSandbox(api.url, 'without', tempDirs),
+      with: makeSandbox(api.url, 'with', tempDirs),
+      disabled: makeSandbox(api.url, 'disabled', tempDirs),
+    }
+    sandboxes.disabled.env.SESSION_RETRY_ENABLED = 'false'
+    const pluginArgs = { without: [], with: ['--plugin-dir', ROOT], disabled: ['--plugin-dir', ROOT] }
+    const keys = Object.keys(sandboxes)
+    const times = Object.fromEntries(keys.map((k) => [k, []]))
+    const sessions = []
+    for (let round = -WARMUP_CLAUDE; round < N_CLAUDE; round++) {
+      const order = keys.map((_, i) => keys[(i + round + WARMUP_CLAUDE) % keys.length])
+      for (const k of order) {
+        const id = randomUUID()
+        const ms = await timeClaude(sandboxes[k], [...pluginArgs[k], '--session-id', id, '-p', 'say hi'])
+        if (round >= 0) times[k].push(ms)
+        if (k === 'with') {
+          sessions.push(id)
+          await spoolDrained(sandboxes.with.journalHome) // the detached stage 2 processes are done
+        }
+        await sleep(SETTLE_MS * 2)
+      }
+    }
+    // Proof that the plugin really ran: four events per session reached the journal.
+    const events = join(sandboxes.with.journalHome, 'sessions', 'events')
+    const lines = (id) => {
+      try {
+        return readFileSync(join(events, `${id}.jsonl`), 'utf8').trim().split('\n').length
+      } catch {
+        return 0
+      }
+    }
+    const deadline = Date.now() + 5000
+    let complete = 0
+    while ((complete = sessions.filter((id) => lines(id) === 4).length) < sessions.length && Date.now() < deadline) await sleep(20)
+    for (const k of ['without', 'disabled']) {
+      if (existsSync(sandboxes[k].journalHome)) throw new Error(`the run "${k}" wrote a journal`)
+    }
+    return { times, journalled: `${complete}/${sessions.length}` }
+  } finally {
+    await api.close()
+  }
+}
+
+/** Deterministic PRNG (mulberry32), so two runs on the same samples print the same interval. */
+function prng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** 90 % bootstrap interval of median(xs) − median(ys). */
+function medianDiffInterval(xs, ys, rounds = 2000) {
+  const rand = prng(20261125)
+  const resample = (v) => v.map(() => v[Math.floor(rand() * v.length)])
+  const diffs = []
+  for (let i = 0; i < rounds; i++) diffs.push(quantile(resample(xs), 0.5) - quantile(resample(ys), 0.5))
+  return [quantile(diffs, 0.05), quantile(diffs, 0.95)]
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(STAGE2)) {
+    console.error(`hook-startup bench: ${STAGE2} is missing; build first (npm run build)`)
+    return 1
+  }
+  const load0 = loadavg()[0]
+  console.log('# hook start-up benchmark')
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}`)
+  console.log(`env: ${STRIPPED.join(', ')} unset in every measured process${strippedFromParent.length ? ` (${strippedFromParent.join(', ')} was set here)` : ''}`)
+  console.log(`processes: N=${N} each after ${WARMUP} warm-up rounds, variants interleaved in rotating order; wall time spawn → exit`)
+  const tempDirs = []
+  try {
+    const p = await processBench(tempDirs)
+    const s = { a: stats(p.a), b: stats(p.b), c: stats(p.c), d: stats(p.d) }
+    const unit = s.a.median
+    const rows = [
+      ['a', 'node -e 0 (one bare Node start)', s.a],
+      ['b', 'stage 1, sh -c sourcing record-event.sh (Claude Code waits for this)', s.b],
+      ['c', 'stage 1 spawn → journal line on disk (incl. detached stage 2)', s.c],
+      ['d', 'stage 2 alone: node journal-event.cjs, empty spool', s.d],
+    ]
+    console.log('')
+    console.log('| variant | what | N | median ms | p10 ms | p90 ms | median ÷ a |')
+    console.log('|---|---|---|---|---|---|---|')
+    for (const [k, what, st] of rows) {
+      console.log(`| ${k} | ${what} | ${st.n} | ${f1(st.median)} | ${f1(st.p10)} | ${f1(st.p90)} | ${f2(st.median / unit)} |`)
+    }
+    const ratioB = s.b.median / unit
+    console.log('')
+    console.log(`b ÷ a = ${f2(ratioB)} (goal ≤ 1.15) ${ratioB <= 1.15 ? 'OK' : 'OVER'}`)
+    console.log(`c ÷ a = ${f2(s.c.median / unit)}`)
+    console.log(`d ÷ a = ${f2(s.d.median / unit)}`)
+
+    const summary = {
+      node_start_median_ms: f1(s.a.median),
+      hook_stage1_median_ms: f1(s.b.median),
+      journal_line_median_ms: f1(s.c.median),
+      stage2_alone_median_ms: f1(s.d.median),
+      hook_stage1_ratio: f2(ratioB),
+      journal_line_ratio: f2(s.c.median / unit),
+      stage2_ratio: f2(s.d.median / unit),
+      process_runs_each: String(N),
+    }
+
+    const skip = claudeUsable()
+    if (skip) {
+      console.log(`\ne. claude -p with and without the plugin: skipped (${skip})`)
+      Object.assign(summary, { claude_plugin_overhead_ms: 'skipped', claude_plugin_overhead_node_starts: 'skipped' })
+    } else {
+      console.log(`\ne. claude -p "say hi" (native 2.1.331, fake API on 127.0.0.1, OAuth): N=${N_CLAUDE} each after ${WARMUP_CLAUDE} warm-up rounds, interleaved in rotating order; wall time spawn → exit`)
+      const c = await claudeBench(tempDirs)
+      const st = { without: stats(c.times.without), with: stats(c.times.with), disabled: stats(c.times.disabled) }
+      const overhead = st.with.median - st.without.median
+      const [lo, hi] = medianDiffInterval(c.times.with, c.times.without)
+      const machinery = st.disabled.median - st.without.median
+      const ours = st.with.median - st.disabled.median
+      console.log('')
+      console.log('| run | N | median ms | p10 ms | p90 ms | median − without, ms | in bare Node starts |')
+      console.log('|---|---|---|---|---|---|---|')
+      const row = (label, x) => {
+        const d = x.median - st.without.median
+        console.log(`| ${label} | ${x.n} | ${f1(x.median)} | ${f1(x.p10)} | ${f1(x.p90)} | ${f1(d)} | ${f2(d / unit)} |`)
+      }
+      row('without plugin', st.without)
+      row('with plugin (--plugin-dir)', st.with)
+      row('plugin, SESSION_RETRY_ENABLED=false', st.disabled)
+      console.log('')
+      console.log(`plugin overhead (with − without): ${f1(overhead)} ms = ${f2(overhead / unit)} bare Node starts (goal < 1) ${overhead / unit < 1 ? 'OK' : 'OVER'}; 90% bootstrap interval ${f1(lo)} … ${f1(hi)} ms`)
+      console.log(`  of which Claude Code running 4 hook commands that exit at once (disabled − without): ${f1(machinery)} ms`)
+      console.log(`  and our two stages (with − disabled): ${f1(ours)} ms`)
+      console.log(`journal: ${c.journalled} plugin runs left all 4 events (SessionStart, UserPromptSubmit, Stop, SessionEnd)`)
+      Object.assign(summary, {
+        claude_without_plugin_median_ms: f1(st.without.median),
+        claude_with_plugin_median_ms: f1(st.with.median),
+        claude_plugin_disabled_median_ms: f1(st.disabled.median),
+        claude_plugin_overhead_ms: f1(overhead),
+        claude_plugin_overhead_node_starts: f2(overhead / unit),
+        claude_plugin_overhead_interval_ms: `${f1(lo)}..${f1(hi)}`,
+        claude_hook_machinery_ms: f1(machinery),
+        claude_our_stages_ms: f1(ours),
+        claude_runs_each: String(N_CLAUDE),
+        claude_plugin_journal_complete: c.journalled,
+      })
+    }
+    Object.assign(summary, { load_average_start: f2(load0), load_average_end: f2(loadavg()[0]), node_extra_ca_certs: 'unset' })
+    console.log('')
+    console.log('summary:')
+    for (const [k, v] of Object.entries(summary)) console.log(`${k}: ${v}`)
+    return 0
+  } finally {
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
+
+process.exitCode = await main()
