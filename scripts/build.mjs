@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
 
-rmSync(join(root, 'dist'), { recursive: true, force: true })
+// --keep: rebuild in place (other test runs may be using dist/ right now).
+if (!process.argv.includes('--keep')) rmSync(join(root, 'dist'), { recursive: true, force: true })
 try {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
     stdio: 'inherit',

@@ -42,6 +42,8 @@ export interface PromoteResult {
   promoted: number
   quarantined: number
   failed: number
+  /** SessionStart events among the promoted: the hook starts a supervisor on those. */
+  sessionStarts: number
 }
 
 interface SpoolEntry {
@@ -53,11 +55,13 @@ interface SpoolEntry {
 }
 
 export function promoteSpool(paths: HomePaths, options: PromoteOptions): PromoteResult {
-  const result: PromoteResult = { promoted: 0, quarantined: 0, failed: 0 }
+  const result: PromoteResult = { promoted: 0, quarantined: 0, failed: 0, sessionStarts: 0 }
   reclaimAbandoned(paths, options)
   for (const entry of listSpool(paths)) {
     const outcome = promoteOne(paths, entry, options)
-    if (outcome !== 'skipped') result[outcome]++
+    if (outcome === 'skipped') continue
+    if (outcome === 'sessionStart') result.sessionStarts++
+    result[outcome === 'sessionStart' ? 'promoted' : outcome]++
   }
   return result
 }
@@ -85,7 +89,7 @@ function listSpool(paths: HomePaths): SpoolEntry[] {
   return entries.sort((a, b) => (a.mtimeNs === b.mtimeNs ? a.name.localeCompare(b.name) : a.mtimeNs < b.mtimeNs ? -1 : 1))
 }
 
-type Outcome = 'promoted' | 'quarantined' | 'failed' | 'skipped'
+type Outcome = 'promoted' | 'sessionStart' | 'quarantined' | 'failed' | 'skipped'
 
 function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions): Outcome {
   const file = join(paths.spoolDir, entry.name)
@@ -116,7 +120,7 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   }
   unlinkQuietly(claimed)
   if (parsed.value.event === 'SessionEnd') appendRecoveredLimit(paths, parsed.value, options)
-  return 'promoted'
+  return parsed.value.event === 'SessionStart' ? 'sessionStart' : 'promoted'
 }
 
 function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, options: PromoteOptions): void {

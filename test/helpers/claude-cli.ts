@@ -98,6 +98,8 @@ export function sandboxEnv(home: string, apiUrl: string, opts: SandboxOptions = 
     // default (about 180 s, retry-after ignored with OAuth): keep tests short; '' restores it
     CLAUDE_CODE_MAX_RETRIES: String(DEFAULT_MAX_RETRIES),
     NO_COLOR: '1',
+    // Tests start their own supervisor when they want one.
+    SESSION_RETRY_AUTOSTART: 'false',
   })
   if ((opts.auth ?? 'oauth') === 'oauth') env.CLAUDE_CODE_OAUTH_TOKEN = OAUTH_TOKEN
   else env.ANTHROPIC_API_KEY = API_KEY

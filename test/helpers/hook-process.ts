@@ -33,7 +33,7 @@ export function runHook(input: string | Buffer, env: Record<string, string | und
 }
 
 function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME }
+  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_AUTOSTART: 'false' }
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete base[key]
     else base[key] = value

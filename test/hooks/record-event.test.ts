@@ -208,3 +208,40 @@ t.test('a full disk: exit 0, one clear line, earlier lines intact', async t => {
   t.equal(journalLines(home, SESSION).length, 1, 'the earlier line is intact')
   t.same(readdirSync(join(home, 'sessions', 'spool')), [], 'no partial spool file left')
 })
+
+t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOSTART)', async t => {
+  const home = join(t.testdir(), 'home')
+  const env = { SESSION_RETRY_HOME: home, SESSION_RETRY_AUTOSTART: 'true', SESSION_RETRY_PORT: '0' }
+  await runHook(payload({ hook_event_name: 'Stop' }), env)
+  await waitForSpoolDrained(home)
+  t.throws(() => readFileSync(join(home, 'supervisor.pid')), 'other events start nothing')
+  await runHook(payload({ hook_event_name: 'SessionStart', source: 'startup' }), env)
+  const pid = await waitFor(() => {
+    try {
+      const value = Number(readFileSync(join(home, 'supervisor.pid'), 'utf8'))
+      return value > 0 && value
+    } catch {
+      return undefined
+    }
+  }, { timeoutMs: 20_000, what: 'a supervisor pid file' })
+  t.teardown(() => {
+    try {
+      process.kill(pid, 'SIGTERM')
+    } catch {
+      // already gone
+    }
+  })
+  t.doesNotThrow(() => process.kill(pid, 0), 'the supervisor is alive')
+  await runHook(payload({ hook_event_name: 'SessionStart', source: 'resume' }), env)
+  await waitForSpoolDrained(home)
+  t.equal(Number(readFileSync(join(home, 'supervisor.pid'), 'utf8')), pid, 'a second SessionStart keeps the running one')
+  process.kill(pid, 'SIGTERM')
+  await waitFor(() => {
+    try {
+      process.kill(pid, 0)
+      return false
+    } catch {
+      return true
+    }
+  }, { what: 'the supervisor to stop' })
+})

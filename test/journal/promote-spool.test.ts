@@ -28,7 +28,7 @@ t.test('promotes oldest first, whatever the names', async t => {
   spool('a.event', `ssr1 10 11 \n${payload('SessionEnd', { reason: 'other' })}`, 1_000_003)
   spool('c.event', `ssr1 10 11 \n${payload('SessionStart', { source: 'startup' })}`, 1_000_001)
   const result = promoteSpool(paths, options)
-  t.same(result, { promoted: 3, quarantined: 0, failed: 0 })
+  t.same(result, { promoted: 3, quarantined: 0, failed: 0, sessionStarts: 1 })
   t.same(journal().map(r => r.event), ['SessionStart', 'Stop', 'SessionEnd'])
   t.same(journal().map(r => r.id), ['c', 'b', 'a'], 'the spool name is the event id')
   t.equal(journal()[1].tmuxPane, '%1')
@@ -44,7 +44,7 @@ t.test('a young file that does not parse yet is left for its writer; an old one 
   spool('empty.event', '', nowS)
   spool('old.event', 'ssr1 1 2 \n{"session_id": "se', nowS - INCOMPLETE_GRACE_MS / 1000 - 5)
   const result = promoteSpool(paths, options)
-  t.same(result, { promoted: 0, quarantined: 1, failed: 0 })
+  t.same(result, { promoted: 0, quarantined: 1, failed: 0, sessionStarts: 0 })
   t.same(readdirSync(paths.spoolDir).sort(), ['empty.event', 'young.event'])
   t.same(readdirSync(paths.quarantineDir), ['old.event'])
   t.match(logs[0], /old quarantined .*malformed JSON/)
@@ -80,5 +80,5 @@ t.test('parseSpoolFile', async t => {
 
 t.test('no spool folder: nothing to do', async t => {
   const paths = homePaths(join(t.testdir(), 'nothing'))
-  t.same(promoteSpool(paths, { now: Date.now, log: () => {}, isAlive: () => false }), { promoted: 0, quarantined: 0, failed: 0 })
+  t.same(promoteSpool(paths, { now: Date.now, log: () => {}, isAlive: () => false }), { promoted: 0, quarantined: 0, failed: 0, sessionStarts: 0 })
 })
