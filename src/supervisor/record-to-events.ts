@@ -91,15 +91,11 @@ async function limitFromStopFailure(record: JournalRecord, at: number, options: 
 
 function limitFromReport(record: JournalRecord, at: number, options: TranslateOptions): LimitDetectedEvent {
   const parsed = record.message ? parseLimitMessage(record.message, { now: at, timeZone: options.timeZone }) : null
-  const resetAt = Number.isFinite(record.resetAt) ? record.resetAt! : (parsed?.resetAt ?? null)
-  return {
-    type: 'limit.detected',
-    at,
-    kind: parsed?.kind ?? 'unknown',
-    resetAt,
-    source: Number.isFinite(record.resetAt) ? 'http' : parsed?.resetAt ? 'banner' : 'http',
-    transient: parsed?.transient === true,
-  }
+  const kind = parsed?.kind ?? 'unknown'
+  const transient = parsed?.transient === true
+  if (Number.isFinite(record.resetAt)) return { type: 'limit.detected', at, kind, resetAt: record.resetAt!, source: 'http', transient }
+  if (parsed && (parsed.limited || parsed.transient)) return fromBanner(parsed, at, 'banner')
+  return { type: 'limit.detected', at, kind, resetAt: null, source: 'http', transient }
 }
 
 async function matchingRow(record: JournalRecord, at: number, options: TranslateOptions): Promise<TranscriptLimit | null> {

@@ -1,0 +1,83 @@
+// Journal records to machine events, table-driven. Transcript rows are verbatim shapes from
+// Claude Code 2.1.331 (facts, section 3); banners from facts, section 6.
+import t from 'tap'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { JournalRecord } from '../../src/journal/event-record.js'
+import { BANNER_PRECISION_MS, recordToEvents } from '../../src/supervisor/record-to-events.js'
+
+const TS = '2026-11-25T03:01:16.000Z'
+const AT = Date.parse(TS)
+const opts = { timeZone: 'UTC', transcriptRetries: 0 }
+const rec = (event: string, extra: Partial<JournalRecord> = {}): JournalRecord => ({ v: 1, id: 'i', ts: TS, event, sessionId: 's', origin: 'hook', ...extra })
+
+const limitRow = (extra: object = {}) =>
+  JSON.stringify({
+    type: 'assistant', uuid: 'c1dd', timestamp: '2026-11-25T03:01:15.959Z', sessionId: 's', isSidechain: false,
+    message: { model: '<synthetic>', role: 'assistant', content: [{ type: 'text', text: "You've hit your 5-hour limit · resets 4:01am (UTC)" }] },
+    apiError: 'usage_limit_reached',
+    apiErrorParams: { rate_limit_info: { status: 'rejected', resetsAt: 1795579275, rateLimitType: 'five_hour', isUsingOverage: false } },
+    quotaLimits: { status: 'rejected', resetsAt: 1795579275, unifiedRateLimitFallbackAvailable: false, rateLimitType: 'five_hour', isUsingOverage: false },
+    error: 'rate_limit', isApiErrorMessage: true, apiErrorStatus: 429, apiErrorType: 'rate_limit_error', version: '2.1.331',
+    ...extra,
+  })
+
+t.test('plain hook events', async t => {
+  const cases: [JournalRecord, object[]][] = [
+    [rec('SessionStart', { source: 'resume', cwd: '/p', transcriptPath: '/t.jsonl', claudePid: 7 }), [{ type: 'session.started', at: AT, source: 'resume', cwd: '/p', transcriptPath: '/t.jsonl', claudePid: 7 }]],
+    [rec('SessionStart'), [{ type: 'session.started', at: AT, source: 'startup' }]],
+    [rec('UserPromptSubmit'), [{ type: 'prompt.submitted', at: AT }]],
+    [rec('Stop', { lastAssistantMessage: 'Done. All tests pass.' }), [{ type: 'turn.completed', at: AT }]],
+    [rec('Stop', { lastAssistantMessage: 'When you hit your usage limit you can run /upgrade.' }), [{ type: 'turn.completed', at: AT }]],
+    [rec('SessionEnd', { reason: 'prompt_input_exit' }), [{ type: 'session.ended', at: AT, reason: 'prompt_input_exit' }]],
+    [rec('Notification', { message: 'Claude needs your permission' }), []],
+    [rec('StopFailure', { error: 'rate_limit', agentId: 'sub-1' }), []],
+    [rec('StopFailure', { error: 'authentication_failed' }), [{ type: 'turn.failed', at: AT, error: 'authentication_failed' }]],
+    [rec('StopFailure', { error: 'overloaded' }), [{ type: 'limit.detected', at: AT, kind: 'overloaded', resetAt: null, transient: true }]],
+    [rec('StopFailure', { error: 'server_error' }), [{ type: 'limit.detected', at: AT, kind: 'server_throttle', transient: true }]],
+    [rec('StopFailure', { error: 'rate_limit' }), [{ type: 'limit.detected', at: AT, kind: 'unknown', resetAt: null, transient: false }]],
+    [rec('ResumeRequested', { origin: 'cli' }), [{ type: 'resume.requested', at: AT }]],
+    [rec('ScheduleCancelled', { origin: 'cli' }), [{ type: 'schedule.cancelled', at: AT }]],
+    [rec('ResumeStarted', { attempt: 2, mode: 'owner' }), [{ type: 'resume.started', at: AT, attempt: 2, mode: 'owner' }]],
+    [rec('ResumeExited', { attempt: 2, exitCode: 1, limited: true }), [{ type: 'resume.exited', at: AT, attempt: 2, exitCode: 1, limited: true }]],
+    [rec('OwnerTimeout'), [{ type: 'owner.timeout', at: AT }]],
+    [rec('ScheduleStaggered', { notBefore: AT + 5 }), [{ type: 'schedule.staggered', at: AT, notBefore: AT + 5 }]],
+    [rec('ScheduleStaggered'), []],
+    [rec('SomethingNew'), []],
+  ]
+  for (const [record, expected] of cases) {
+    const got = await recordToEvents(record, opts)
+    t.equal(got.length, expected.length, `${record.event} gives ${expected.length} event(s)`)
+    expected.forEach((e, i) => t.match(got[i], e, record.event))
+  }
+})
+
+t.test('a StopFailure takes the exact reset from its transcript row', async t => {
+  const transcript = join(t.testdir(), 't.jsonl')
+  writeFileSync(transcript, `{"type":"user"}\n${limitRow()}\n`)
+  const [event] = await recordToEvents(rec('StopFailure', { error: 'rate_limit', transcriptPath: transcript, lastAssistantMessage: "You've hit your 5-hour limit · resets 4:01am (UTC)" }), opts)
+  t.match(event, { type: 'limit.detected', kind: 'five_hour', resetAt: 1795579275_000, source: 'transcript', transient: false })
+})
+
+t.test('a row from another time is not taken for this event; the banner is, to the end of its minute', async t => {
+  const transcript = join(t.testdir(), 't.jsonl')
+  writeFileSync(transcript, `${limitRow({ timestamp: '2026-11-24T20:00:00.000Z' })}\n`)
+  const [event] = await recordToEvents(rec('StopFailure', { error: 'rate_limit', transcriptPath: transcript, lastAssistantMessage: "You've hit your 5-hour limit · resets 4:01am (UTC)" }), opts)
+  t.match(event, { type: 'limit.detected', kind: 'five_hour', source: 'banner', resetAt: Date.parse('2026-11-25T04:01:00Z') + BANNER_PRECISION_MS })
+})
+
+t.test('Claude Code before 2.1.78: the banner arrives in a plain Stop', async t => {
+  const [event] = await recordToEvents(rec('Stop', { lastAssistantMessage: "You've hit your session limit · resets 4:17am (UTC)" }), opts)
+  t.match(event, { type: 'limit.detected', kind: 'five_hour', source: 'banner', resetAt: Date.parse('2026-11-25T04:17:00Z') + BANNER_PRECISION_MS })
+  const [warning] = await recordToEvents(rec('Stop', { lastAssistantMessage: "You've used 98% of your session limit · resets 8:40pm (Europe/Berlin)" }), opts)
+  t.match(warning, { type: 'turn.completed' }, 'a warning is not a limit')
+})
+
+t.test('a limit reported over HTTP', async t => {
+  const [withReset] = await recordToEvents(rec('LimitReported', { origin: 'http', resetAt: AT + 3_600_000 }), opts)
+  t.match(withReset, { type: 'limit.detected', resetAt: AT + 3_600_000, source: 'http', kind: 'unknown' })
+  const [withText] = await recordToEvents(rec('LimitReported', { origin: 'http', message: "You've hit your limit · resets 5am (UTC)" }), opts)
+  t.match(withText, { type: 'limit.detected', resetAt: Date.parse('2026-11-25T05:00:00Z') + BANNER_PRECISION_MS, source: 'banner' })
+  const [bare] = await recordToEvents(rec('LimitReported', { origin: 'http' }), opts)
+  t.match(bare, { type: 'limit.detected', resetAt: null, kind: 'unknown' })
+})
