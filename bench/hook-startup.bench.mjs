@@ -322,6 +322,16 @@ function prng(seed) {
   }
 }
 
+/** Median of the per-round differences xs[i] − ys[i] (one round runs every variant back to back,
+ *  so load that drifts over the run cancels), with a 90 % bootstrap interval over the rounds. */
+function pairedDiff(xs, ys, rounds = 2000) {
+  const d = xs.map((x, i) => x - ys[i])
+  const rand = prng(20261126)
+  const meds = []
+  for (let i = 0; i < rounds; i++) meds.push(quantile(d.map(() => d[Math.floor(rand() * d.length)]), 0.5))
+  return { median: quantile(d, 0.5), lo: quantile(meds, 0.05), hi: quantile(meds, 0.95) }
+}
+
 /** 90 % bootstrap interval of median(xs) − median(ys). */
 function medianDiffInterval(xs, ys, rounds = 2000) {
   const rand = prng(20261125)
@@ -401,8 +411,12 @@ async function main() {
       row('plugin, SESSION_RETRY_ENABLED=false', st.disabled)
       console.log('')
       console.log(`plugin overhead (with − without): ${f1(overhead)} ms = ${f2(overhead / unit)} bare Node starts (goal < 1) ${overhead / unit < 1 ? 'OK' : 'OVER'}; 90% bootstrap interval ${f1(lo)} … ${f1(hi)} ms`)
-      console.log(`  of which Claude Code running 4 hook commands that exit at once (disabled − without): ${f1(machinery)} ms`)
-      console.log(`  and our two stages (with − disabled): ${f1(ours)} ms`)
+      const paired = pairedDiff(c.times.with, c.times.without)
+      const pairedMachinery = pairedDiff(c.times.disabled, c.times.without)
+      const pairedOurs = pairedDiff(c.times.with, c.times.disabled)
+      console.log(`  paired (median of per-round differences): ${f1(paired.median)} ms = ${f2(paired.median / unit)} bare Node starts; 90% bootstrap interval ${f1(paired.lo)} … ${f1(paired.hi)} ms`)
+      console.log(`  of which Claude Code loading the plugin and running 4 hook commands that exit at once (disabled − without): ${f1(machinery)} ms (paired ${f1(pairedMachinery.median)}, ${f1(pairedMachinery.lo)} … ${f1(pairedMachinery.hi)})`)
+      console.log(`  and our two stages (with − disabled): ${f1(ours)} ms (paired ${f1(pairedOurs.median)}, ${f1(pairedOurs.lo)} … ${f1(pairedOurs.hi)}) = ${f2(ours / unit)} bare Node starts`)
       console.log(`journal: ${c.journalled} plugin runs left all 4 events (SessionStart, UserPromptSubmit, Stop, SessionEnd)`)
       Object.assign(summary, {
         claude_without_plugin_median_ms: f1(st.without.median),
@@ -411,13 +425,22 @@ async function main() {
         claude_plugin_overhead_ms: f1(overhead),
         claude_plugin_overhead_node_starts: f2(overhead / unit),
         claude_plugin_overhead_interval_ms: `${f1(lo)}..${f1(hi)}`,
+        claude_plugin_overhead_paired_ms: f1(paired.median),
+        claude_plugin_overhead_paired_interval_ms: `${f1(paired.lo)}..${f1(paired.hi)}`,
         claude_hook_machinery_ms: f1(machinery),
+        claude_hook_machinery_paired_ms: f1(pairedMachinery.median),
         claude_our_stages_ms: f1(ours),
+        claude_our_stages_paired_ms: f1(pairedOurs.median),
+        claude_our_stages_node_starts: f2(ours / unit),
         claude_runs_each: String(N_CLAUDE),
         claude_plugin_journal_complete: c.journalled,
       })
     }
-    Object.assign(summary, { load_average_start: f2(load0), load_average_end: f2(loadavg()[0]), node_extra_ca_certs: 'unset' })
+    const load1 = loadavg()[0]
+    if (Math.max(load0, load1) > cpus().length) {
+      console.log(`\nnote: the machine was busy (load average ${f2(load0)} → ${f2(load1)} on ${cpus().length} CPUs): compare only ratios and differences from this run`)
+    }
+    Object.assign(summary, { load_average_start: f2(load0), load_average_end: f2(load1), node_extra_ca_certs: 'unset' })
     console.log('')
     console.log('summary:')
     for (const [k, v] of Object.entries(summary)) console.log(`${k}: ${v}`)

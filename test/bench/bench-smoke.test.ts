@@ -3,6 +3,8 @@
 // README quotes. Needs dist/ built (npm test builds it first).
 import t from 'tap'
 import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -31,6 +33,13 @@ function runQuick(): Promise<Run> {
   })
 }
 
+/** What run.mjs printed between `=== <file> ===` and `=== <file>: ...`. */
+function section(out: string, file: string): string {
+  const start = out.indexOf(`=== ${file} ===\n`)
+  const end = out.indexOf(`=== ${file}: `, start)
+  return start < 0 || end < 0 ? '' : out.slice(start, end)
+}
+
 /** `key: value` lines after the last `summary:` line. */
 function summary(out: string): Record<string, string> {
   const at = out.lastIndexOf('\nsummary:\n')
@@ -44,24 +53,30 @@ function summary(out: string): Record<string, string> {
   return fields
 }
 
+/** every bench/*.bench.mjs, as run.mjs finds them (other engineers add benches) */
+const benches = readdirSync(join(root, 'bench')).filter((name) => name.endsWith('.bench.mjs')).sort()
 const run = await runQuick()
 const diagnostics = `--- stdout ---\n${run.out}\n--- stderr ---\n${run.err}`
 
 t.test('bench/run.mjs --quick runs every bench and exits 0', async (t) => {
-  t.equal(run.code, 0, diagnostics)
-  t.match(run.out, /^bench: 2 benchmarks \(--quick\); NODE_EXTRA_CA_CERTS, NODE_OPTIONS, NODE_V8_COVERAGE unset for each$/m)
-  t.match(run.out, /^=== hook-startup\.bench\.mjs: ok in \d+\.\d s ===$/m)
-  t.match(run.out, /^=== transcript-tail\.bench\.mjs: ok in \d+\.\d s ===$/m)
-  t.match(run.out, /^bench: all 2 benchmarks ran$/m)
+  if (!t.equal(run.code, 0, 'exit code 0')) t.comment(diagnostics)
+  t.ok(benches.includes('hook-startup.bench.mjs') && benches.includes('transcript-tail.bench.mjs'), 'both known benches are there')
+  const n = benches.length
+  t.match(run.out, new RegExp(`^bench: ${n} benchmarks \\(--quick\\); NODE_EXTRA_CA_CERTS, NODE_OPTIONS, NODE_V8_COVERAGE unset for each$`, 'm'))
+  for (const file of benches) {
+    t.match(run.out, new RegExp(`^=== ${file.replaceAll('.', '\\.')}: ok in \\d+\\.\\d s ===$`, 'm'), `${file} ran and passed`)
+  }
+  t.match(run.out, new RegExp(`^bench: all ${n} benchmarks ran$`, 'm'))
   t.notMatch(run.out + run.err, /warning: NODE_EXTRA_CA_CERTS is set/, 'the benches saw no NODE_EXTRA_CA_CERTS')
 })
 
 t.test('hook-startup prints its table and summary', async (t) => {
-  t.match(run.out, /^processes: N=8 each after 2 warm-up rounds/m)
-  for (const v of ['a', 'b', 'c', 'd']) t.match(run.out, new RegExp(`^\\| ${v} \\| .+ \\| 8 \\| \\d+\\.\\d \\| \\d+\\.\\d \\| \\d+\\.\\d \\| \\d+\\.\\d\\d \\|$`, 'm'), `row ${v}`)
-  t.match(run.out, /^b ÷ a = \d+\.\d\d \(goal ≤ 1\.15\) (OK|OVER)$/m)
+  const out = section(run.out, 'hook-startup.bench.mjs')
+  t.match(out, /^processes: N=8 each after 2 warm-up rounds/m)
+  for (const v of ['a', 'b', 'c', 'd']) t.match(out, new RegExp(`^\\| ${v} \\| .+ \\| 8 \\| \\d+\\.\\d \\| \\d+\\.\\d \\| \\d+\\.\\d \\| \\d+\\.\\d\\d \\|$`, 'm'), `row ${v}`)
+  t.match(out, /^b ÷ a = \d+\.\d\d \(goal ≤ 1\.15\) (OK|OVER)$/m)
 
-  const s = summary(run.out)
+  const s = summary(out)
   const ms = /^\d+\.\d$/
   const ratio = /^\d+\.\d\d$/
   const signedMs = /^-?\d+\.\d$/
@@ -81,13 +96,18 @@ t.test('hook-startup prints its table and summary', async (t) => {
     claude_plugin_overhead_node_starts: /^-?\d+\.\d\d$/,
     claude_plugin_overhead_interval_ms: /^-?\d+\.\d\.\.-?\d+\.\d$/,
     claude_hook_machinery_ms: signedMs,
+    claude_plugin_overhead_paired_ms: signedMs,
+    claude_plugin_overhead_paired_interval_ms: /^-?\d+\.\d\.\.-?\d+\.\d$/,
+    claude_hook_machinery_paired_ms: signedMs,
     claude_our_stages_ms: signedMs,
+    claude_our_stages_paired_ms: signedMs,
+    claude_our_stages_node_starts: /^-?\d+\.\d\d$/,
     claude_runs_each: '3',
     claude_plugin_journal_complete: '4/4',
     load_average_start: ratio,
     load_average_end: ratio,
     node_extra_ca_certs: 'unset',
-  }, diagnostics)
+  })
   // The ratios are the medians' quotients, as printed (rounding aside).
   const unit = Number(s.node_start_median_ms)
   t.ok(Math.abs(Number(s.hook_stage1_ratio) - Number(s.hook_stage1_median_ms) / unit) < 0.02, 'hook_stage1_ratio = b / a')
@@ -95,7 +115,8 @@ t.test('hook-startup prints its table and summary', async (t) => {
 })
 
 t.test('transcript-tail prints its medians and ratio', async (t) => {
-  t.match(run.out, /^files: big 20\.0 MiB/m, '--quick sets a 20 MB transcript')
-  t.match(run.out, /^runs: 20 each after 5 warm-up runs$/m)
-  t.match(run.out, /^ratio big\/small: \d+\.\d{3} \(goal < 1\.2\) (OK|OVER)$/m)
+  const out = section(run.out, 'transcript-tail.bench.mjs')
+  t.match(out, /^files: big 20\.0 MiB/m, '--quick sets a 20 MB transcript')
+  t.match(out, /^runs: 20 each after 5 warm-up runs$/m)
+  t.match(out, /^ratio big\/small: \d+\.\d{3} \(goal < 1\.2\) (OK|OVER)$/m)
 })
