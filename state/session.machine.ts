@@ -38,7 +38,8 @@
  *                  prompt.submitted / turn.completed / session.started → active, schedule
  *                  dropped (the user came back) — unless it is our own run's hook landing
  *                  late: its turn.completed is that run's success, the rest is ignored
- *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due
+ *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due;
+ *                  in due: marks the retry manual (the runner's daily cap does not hold it back)
  *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
  *   resume.started     any state → resuming (spawn) / awaitingOwner (owner): the supervisor
  *                  journals it, and a replay never sees the timer that made the session due
@@ -623,6 +624,8 @@ export function createSessionMachine(options: SessionMachineOptions) {
       // The supervisor's runner takes over: it journals resume.started.
       due: {
         on: {
+          // Already due, but held back (daily cap, spacing): a manual request lifts that.
+          'resume.requested': { actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
           ...userComesBack(),
         },

@@ -28,6 +28,8 @@ export interface Config {
   backoffBaseMs: number
   /** Claude Code's own folder (sessions registry), CLAUDE_CONFIG_DIR or ~/.claude. */
   claudeConfigDir: string
+  /** Automatic resumes per local day; a manual resume is never held back. 0: no automatic resume. */
+  maxResumesPerDay: number
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +43,7 @@ export const CONFIG_DEFAULTS = {
   ownerGraceSeconds: 600,
   staggerSeconds: 20,
   backoffBaseSeconds: 120,
+  maxResumesPerDay: 20,
   claudeBin: 'claude',
   resumePrompt: 'continue',
 }
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     staggerMs: integer(env, 'SESSION_RETRY_STAGGER', CONFIG_DEFAULTS.staggerSeconds, 0, 3_600) * 1000,
     backoffBaseMs: integer(env, 'SESSION_RETRY_BACKOFF_BASE', CONFIG_DEFAULTS.backoffBaseSeconds, 1, 86_400) * 1000,
     claudeConfigDir: env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude'),
+    maxResumesPerDay: integer(env, 'SESSION_RETRY_MAX_RESUMES_PER_DAY', CONFIG_DEFAULTS.maxResumesPerDay, 0, 10_000),
   }
 }
 

@@ -3,7 +3,7 @@
 // runs in the session's folder. The attempt is journaled and applied (state `resuming`, persisted)
 // BEFORE the process starts, so a crash can never start the same attempt twice.
 import { spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Config } from '../config/load-config.js'
@@ -15,6 +15,11 @@ import { readTranscriptLimit } from '../limits/read-transcript-limit.js'
 import type { Logger } from './logger.js'
 import { checkOwner } from './owner-liveness.js'
 import type { SessionRuntime } from './session-runtime.js'
+
+function localDay(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`
+}
 
 export interface RunnerDeps {
   config: Config
@@ -38,6 +43,7 @@ export class ResumeRunner {
   private readonly inflight = new Map<string, { attempt: number; pid: number | null }>()
   private readonly reported = new Set<string>()
   private lastSpawnAt = -Infinity
+  private readonly spawnDays: string[] = []
   readonly counters: ResumeCounters = { started: 0, succeeded: 0, failed: 0 }
 
   constructor(private readonly deps: RunnerDeps) {}
@@ -65,6 +71,15 @@ export class ResumeRunner {
       this.reported.add(id)
       return
     }
+    const manual = context.retrySource === 'manual'
+    if (!manual && this.usedToday() >= config.maxResumesPerDay) {
+      if (!this.reported.has(id)) {
+        log.warn('daily cap on automatic resumes reached; waiting for tomorrow or a manual resume', { sessionId: id, cap: config.maxResumesPerDay })
+      }
+      this.reported.add(id)
+      return
+    }
+    this.reported.delete(id)
     const wait = this.lastSpawnAt + config.staggerMs - this.deps.now()
     if (wait > 0) {
       this.deps.recheckIn(id, wait)
@@ -74,7 +89,34 @@ export class ResumeRunner {
     await apply()
     if (rt.state !== 'resuming' || rt.context.lastResume?.attempt !== attempt) return
     this.lastSpawnAt = this.deps.now()
+    if (!manual) this.spawnDays.push(localDay(this.lastSpawnAt))
     this.start(rt, attempt)
+  }
+
+  /** Automatic resumes started today (local calendar day); counted from the resume logs at start. */
+  usedToday(): number {
+    const today = localDay(this.deps.now())
+    return this.spawnDays.filter(day => day === today).length
+  }
+
+  /** The cap survives restarts: every spawned attempt left a log file, created when it started. */
+  countTodaysLogs(): void {
+    const today = localDay(this.deps.now())
+    let names: string[] = []
+    try {
+      names = readdirSync(this.deps.paths.resumeLogsDir)
+    } catch {
+      return
+    }
+    for (const name of names) {
+      if (!name.endsWith('.log')) continue
+      try {
+        const born = statSync(join(this.deps.paths.resumeLogsDir, name)).birthtimeMs
+        if (localDay(born) === today) this.spawnDays.push(today)
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   }
 
   private start(rt: SessionRuntime, attempt: number): void {

@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   onError: (sessionId: string, error: unknown) => void
   /** The state changed outside a send (a timer fired): the caller persists and acts. */
   onChange: (sessionId: string) => void
+  /** Every state passed through, as it happens (history entries, with the context after it). */
+  onTransition?: (sessionId: string, entry: HistoryEntry, context: SessionContext) => void
 }
 
 export class SessionRuntime {
@@ -41,7 +43,9 @@ export class SessionRuntime {
         if (inspection.type !== '@xstate.microstep') return
         const snapshot = inspection.snapshot as unknown as { value: unknown; context: SessionContext }
         const value = String(snapshot.value)
-        if (value !== this.lastValue) this.remember(value, snapshot.context.lastEventAt ?? options.now())
+        if (value === this.lastValue) return
+        const entry = this.remember(value, snapshot.context.lastEventAt ?? options.now())
+        options.onTransition?.(sessionId, entry, snapshot.context)
       },
     })
     this.lastValue = String(this.actor.getSnapshot().value)
@@ -103,10 +107,12 @@ export class SessionRuntime {
     this.actor.stop()
   }
 
-  private remember(to: string, at: number): void {
-    this.history.push({ at: new Date(at).toISOString(), from: this.lastValue, to, event: this.currentEvent || 'timer' })
+  private remember(to: string, at: number): HistoryEntry {
+    const entry = { at: new Date(at).toISOString(), from: this.lastValue, to, event: this.currentEvent || 'timer' }
+    this.history.push(entry)
     if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT)
     this.lastValue = to
+    return entry
   }
 
   toStateFile(now: number): SessionStateFile {

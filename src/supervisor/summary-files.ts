@@ -46,7 +46,12 @@ function lastSeen(s: SessionStateFile): string {
   return s.lastEventAt ?? ''
 }
 
-export async function writeSummaryFiles(paths: HomePaths, states: SessionStateFile[], now: number): Promise<void> {
+export interface ResumeBudget {
+  maxResumesPerDay: number
+  resumesToday: number
+}
+
+export async function writeSummaryFiles(paths: HomePaths, states: SessionStateFile[], now: number, budget?: ResumeBudget): Promise<void> {
   const updatedAt = new Date(now).toISOString()
   const current = currentSession(states)
   const currentBody = current
@@ -63,5 +68,6 @@ export async function writeSummaryFiles(paths: HomePaths, states: SessionStateFi
       }
     : { sessionId: null, updatedAt }
   await writeFileAtomic(paths.currentSession, JSON.stringify(currentBody, null, 2) + '\n', { mode: 0o600 })
-  await writeFileAtomic(paths.resumeSchedule, JSON.stringify({ updatedAt, schedules: scheduleEntries(states) }, null, 2) + '\n', { mode: 0o600 })
+  const cap = budget ? { ...budget, reached: budget.resumesToday >= budget.maxResumesPerDay } : undefined
+  await writeFileAtomic(paths.resumeSchedule, JSON.stringify({ updatedAt, schedules: scheduleEntries(states), cap }, null, 2) + '\n', { mode: 0o600 })
 }

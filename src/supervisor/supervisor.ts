@@ -14,7 +14,8 @@ import type { Logger } from './logger.js'
 import { recordToEvents } from './record-to-events.js'
 import { ResumeRunner } from './resume-runner.js'
 import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
-import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState } from './session-store.js'
+import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry } from './session-store.js'
+import type { SessionContext } from '../../state/session.machine.js'
 import { writeSummaryFiles } from './summary-files.js'
 import { randomUUID } from 'node:crypto'
 
@@ -25,6 +26,13 @@ export interface SupervisorOptions {
   now: () => number
   timeZone: string
 }
+
+export interface Transition extends HistoryEntry {
+  sessionId: string
+  context: SessionContext
+}
+
+export type TransitionListener = (transition: Transition) => void
 
 export interface SupervisorStats {
   startedAt: number
@@ -43,6 +51,9 @@ export class Supervisor {
   private readonly policy: RetryPolicyConfig
   private summaryTimer: NodeJS.Timeout | null = null
   private stopped = false
+  /** Transitions are announced only once the start-up replay is done: old ones are history. */
+  private live = false
+  private readonly transitionListeners: TransitionListener[] = []
 
   constructor(private readonly options: SupervisorOptions) {
     const { config } = options
@@ -70,11 +81,18 @@ export class Supervisor {
   async restoreAll(): Promise<void> {
     const { paths, log } = this.options
     for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) await mkdir(dir, { recursive: true, mode: 0o700 })
+    this.runner.countTodaysLogs()
     const removed = await removeStaleTempFiles(paths)
     if (removed) log.info('removed temp files left by a crash', { removed })
     this.promoteSpool()
     for (const id of await listSessionIds(paths)) await this.load(id)
     for (const id of this.sessions.keys()) await this.refresh(id)
+    this.live = true
+  }
+
+  /** Called for every state change of every session after start-up (integrations, notifications). */
+  onTransition(listener: TransitionListener): void {
+    this.transitionListeners.push(listener)
   }
 
   private async load(id: string): Promise<void> {
@@ -99,6 +117,16 @@ export class Supervisor {
       policy: this.policy,
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
+      onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
+        if (!this.live) return
+        for (const listener of this.transitionListeners) {
+          try {
+            listener({ sessionId: id, ...entry, context })
+          } catch (error) {
+            this.fail(`transition listener: ${(error as Error).message}`)
+          }
+        }
+      },
     }
   }
 
@@ -244,7 +272,7 @@ export class Supervisor {
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null
       const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
-      writeSummaryFiles(this.options.paths, states, this.options.now()).catch(error => this.fail(`summary files: ${error.message}`))
+      writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget()).catch(error => this.fail(`summary files: ${error.message}`))
     }, 50)
   }
 
@@ -265,13 +293,17 @@ export class Supervisor {
     this.options.log.error(message)
   }
 
+  budget() {
+    return { maxResumesPerDay: this.options.config.maxResumesPerDay, resumesToday: this.runner.usedToday() }
+  }
+
   /** Let queued work finish and write the last summary. */
   async stop(): Promise<void> {
     this.stopped = true
     await Promise.all(this.queues.values())
     if (this.summaryTimer) clearTimeout(this.summaryTimer)
     const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
-    await writeSummaryFiles(this.options.paths, states, this.options.now()).catch(() => {})
+    await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget()).catch(() => {})
     for (const runtime of this.sessions.values()) runtime.stop()
   }
 }
