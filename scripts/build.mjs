@@ -2,7 +2,7 @@
 // second stage, because a single .cjs file starts as fast as `node -e 0`
 // (library notes, section 6) and needs nothing from node_modules at run time.
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,12 +21,17 @@ try {
   process.exit(1)
 }
 const esbuild = require('esbuild')
-esbuild.buildSync({
-  entryPoints: [join(root, 'hooks/journal-event.ts')],
-  outfile: join(root, 'dist/hooks/journal-event.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-})
+// The status line runs after every turn: it gets the same single-file treatment.
+for (const entry of ['journal-event', 'statusline']) {
+  const source = join(root, `hooks/${entry}.ts`)
+  if (!existsSync(source)) continue
+  esbuild.buildSync({
+    entryPoints: [source],
+    outfile: join(root, `dist/hooks/${entry}.cjs`),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  })
+}
