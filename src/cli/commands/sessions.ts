@@ -1,0 +1,64 @@
+// `session-retry sessions [--json]`: every session with all its public fields, most recently
+// updated first. Text mode prints one block per session.
+import { loadConfig } from '../../config/load-config.js'
+import { homePaths } from '../../journal/home-paths.js'
+import type { CliIo } from '../cli-io.js'
+import { tildePath } from '../format-path.js'
+import { formatCountdown, formatLocalTime, localZoneName, NO_VALUE } from '../format-time.js'
+import { printJson } from '../json-output.js'
+import { compareUpdatedDesc, isPending, readSessions, type PublicSession } from '../read-sessions.js'
+import { problemLines, type ReadCommandOptions } from './status.js'
+
+/** Transitions shown per session in text mode; `--json` has them all. */
+export const HISTORY_SHOWN = 3
+
+export async function sessionsCommand(options: ReadCommandOptions, io: CliIo): Promise<number> {
+  const paths = homePaths(loadConfig(io.env, io.cwd).home)
+  const { sessions, problems } = await readSessions(paths)
+  sessions.sort((a, b) => compareUpdatedDesc(a, b) || a.sessionId.localeCompare(b.sessionId))
+  if (options.json) {
+    printJson(io, { sessions, problems })
+    return 0
+  }
+  const blocks = sessions.map(s => sessionBlock(s, io.now(), io.env.HOME))
+  let text = sessions.length === 0 ? `no sessions yet in ${tildePath(paths.home, io.env.HOME)}\n` : blocks.join('\n')
+  if (sessions.length > 0) text += `\ntimes are local (${localZoneName()})\n`
+  text += problemLines(problems)
+  io.stdout(text)
+  return 0
+}
+
+function sessionBlock(s: PublicSession, now: number, home: string | undefined): string {
+  const rows: [string, string][] = [
+    ['project', tildePath(s.cwd, home)],
+    ['transcript', tildePath(s.transcriptPath, home)],
+    ['limit', limitText(s.limit)],
+    ['next retry', retryText(s, now)],
+    ['attempts', String(s.attempts ?? 0)],
+    ['open', s.open ? 'yes' : 'no'],
+    ['last activity', formatLocalTime(s.lastActivityAt)],
+    ['updated', formatLocalTime(s.updatedAt)],
+  ]
+  if (s.needsUserReason) rows.push(['needs you', s.needsUserReason])
+  const reasons = Array.isArray(s.reasons) ? s.reasons : []
+  for (const [i, reason] of reasons.entries()) rows.push([i === 0 ? 'reasons' : '', reason])
+  const history = Array.isArray(s.history) ? s.history.slice(-HISTORY_SHOWN) : []
+  for (const [i, h] of history.entries()) {
+    rows.push([i === 0 ? 'history' : '', `${formatLocalTime(h.at, { seconds: true })}  ${h.from} → ${h.to} (${h.event})`])
+  }
+  const label = Math.max(...rows.map(([name]) => name.length))
+  return `${s.sessionId}  ${s.state}\n` + rows.map(([name, value]) => `  ${name.padEnd(label)}  ${value}\n`).join('')
+}
+
+function limitText(limit: PublicSession['limit']): string {
+  if (!limit) return NO_VALUE
+  const reset = limit.resetAt ? `resets ${formatLocalTime(limit.resetAt)}` : 'reset time unknown'
+  return `${limit.kind}, ${reset} (${limit.source})`
+}
+
+function retryText(s: PublicSession, now: number): string {
+  if (!s.retryAt) return NO_VALUE
+  const when = formatLocalTime(s.retryAt)
+  const countdown = isPending(s) ? formatCountdown(s.retryAt, now) + ', ' : ''
+  return `${when} (${countdown}${s.retrySource ?? 'unknown source'})`
+}

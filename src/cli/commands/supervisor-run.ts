@@ -1,0 +1,21 @@
+// `session-retry supervisor run`: the supervisor in the foreground, until SIGTERM or Ctrl-C.
+// `supervisor start` runs this detached.
+import { loadConfig } from '../../config/load-config.js'
+import { runSupervisor } from '../../supervisor/run-supervisor.js'
+import type { CliIo } from '../cli-io.js'
+import { stopRequest } from '../interrupt.js'
+
+export async function supervisorRunCommand(io: CliIo): Promise<number> {
+  const config = loadConfig(io.env, io.cwd)
+  const stop = stopRequest(io)
+  try {
+    return await runSupervisor(config, {
+      stopSignal: stop.requested,
+      // Scripts, the demo and the tests wait for this line.
+      onReady: () => io.stdout(`supervisor: ready (pid ${process.pid}, home ${config.home})\n`),
+      say: line => io.stderr(line + '\n'),
+    })
+  } finally {
+    stop.dispose()
+  }
+}

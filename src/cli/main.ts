@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// The `session-retry` command. `main(argv, io)` parses the arguments with commander, runs one
+// command and returns its exit code: 0 ok, 1 failure, 2 usage error (STYLE #13). Every error
+// reaches the user as one line on stderr, never a stack trace. Run as a script, it sets
+// process.exitCode and lets the process end by itself, so piped output is never cut.
+import { realpathSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { Command, CommanderError, Option } from 'commander'
+import { ConfigError } from '../config/load-config.js'
+import { processIo, type CliIo } from './cli-io.js'
+import { cancelCommand } from './commands/cancel.js'
+import { logsCommand, DEFAULT_LOG_LINES } from './commands/logs.js'
+import { parseLimitCliCommand } from './commands/parse-limit.js'
+import { resumeCommand } from './commands/resume.js'
+import { schedulesCommand } from './commands/schedules.js'
+import { sessionsCommand } from './commands/sessions.js'
+import { statusCommand } from './commands/status.js'
+import { supervisorRunCommand } from './commands/supervisor-run.js'
+import { supervisorStartCommand } from './commands/supervisor-start.js'
+import { supervisorStatusCommand } from './commands/supervisor-status.js'
+import { supervisorStopCommand } from './commands/supervisor-stop.js'
+import { packageVersion } from './package-version.js'
+import { UsageError } from './usage-error.js'
+
+export const PROGRAM = 'session-retry'
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let code = EXIT_OK
+  // The command being parsed, so a usage error can point at its --help.
+  const program = buildProgram(io, result => (code = result))
+  let current = program
+  for (const group of [program, ...program.commands.filter(c => c.commands.length > 0)]) {
+    group.hook('preSubcommand', (_parent, sub) => void (current = sub))
+  }
+  try {
+    // A bare `session-retry` shows the status.
+    await program.parseAsync(argv.length === 0 ? ['status'] : argv, { from: 'user' })
+    return code
+  } catch (error) {
+    return reportError(error, io, current)
+  }
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = []
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name())
+  return names.join(' ')
+}
+
+function buildProgram(io: CliIo, done: (code: number) => void): Command {
+  const json = (): Option => new Option('--json', 'print one JSON object (with a "version" field) instead of text')
+  const program = new Command(PROGRAM)
+    .description('Notices Claude Code plan limits in every session and resumes each session when its limit resets.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: text => io.stdout(text),
+      // Usage errors, and the help commander prints for a group called without its command,
+      // become one line in reportError.
+      writeErr: () => {},
+      outputError: () => {},
+    })
+    .addHelpText(
+      'after',
+      `\nWith no command, runs "status". Files live in SESSION_RETRY_HOME (default ~/.devflow).\n` +
+        `Exit codes: 0 ok, 1 failure, 2 usage error.\n`,
+    )
+
+  program
+    .command('status')
+    .description('sessions, their limits and next retries, and whether the supervisor runs (the default command)')
+    .addOption(json())
+    .action(async (options: { json?: boolean }) => done(await statusCommand(options, io)))
+
+  program
+    .command('sessions')
+    .description('every session with all its recorded fields, most recently updated first')
+    .addOption(json())
+    .action(async (options: { json?: boolean }) => done(await sessionsCommand(options, io)))
+
+  program
+    .command('schedules')
+    .description('pending schedules (sessions that are limited, scheduled or due), soonest first')
+    .addOption(json())
+    .action(async (options: { json?: boolean }) => done(await schedulesCommand(options, io)))
+
+  const idHelp = 'the session id, or a unique prefix of it (at least 4 characters, as "status" shows)'
+  program
+    .command('resume')
+    .description('ask the supervisor to resume a waiting session now')
+    .argument('<session-id>', idHelp)
+    .action(async (id: string) => done(await resumeCommand(id, io)))
+
+  program
+    .command('cancel')
+    .description("ask the supervisor to drop a session's pending schedule")
+    .argument('<session-id>', idHelp)
+    .action(async (id: string) => done(await cancelCommand(id, io)))
+
+  const supervisor = program
+    .command('supervisor')
+    .description('run, start, stop or check the supervisor that resumes sessions')
+  supervisor
+    .command('run')
+    .description('run the supervisor in the foreground until SIGTERM or Ctrl-C')
+    .action(async () => done(await supervisorRunCommand(io)))
+  supervisor
+    .command('start')
+    .description('start the supervisor in the background and wait until it is ready')
+    .action(async () => done(await supervisorStartCommand(io)))
+  supervisor
+    .command('stop')
+    .description('stop the running supervisor (SIGTERM, then SIGKILL after 10 s)')
+    .action(async () => done(await supervisorStopCommand(io)))
+  supervisor
+    .command('status')
+    .description('whether a supervisor is running, and where its files are')
+    .addOption(json())
+    .action(async (options: { json?: boolean }) => done(await supervisorStatusCommand(options, io)))
+
+  program
+    .command('logs')
+    .description("print the end of the supervisor's log")
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('-n, --lines <count>', `how many lines (default ${DEFAULT_LOG_LINES})`)
+    .option('--json', 'print the raw JSON log lines')
+    .action(async (options: { follow?: boolean; lines?: string; json?: boolean }) => done(await logsCommand(options, io)))
+
+  program
+    .command('parse-limit')
+    .description('show, as JSON, what the product makes of a limit message or a transcript')
+    .argument('[text...]', 'the message, e.g. "You\'ve hit your session limit · resets 3pm (Europe/Paris)"')
+    .option('--now <iso>', 'the time the message was seen, ISO-8601 with a zone (default: now)')
+    .option('--tz <zone>', "the IANA zone of a banner without one (default: this machine's)")
+    .option('--transcript <path>', "read the limit from a session transcript's last rows")
+    .action(async (text: string[], options: { now?: string; tz?: string; transcript?: string }) =>
+      done(await parseLimitCliCommand(text, options, io)),
+    )
+
+  return program
+}
+
+function reportError(error: unknown, io: CliIo, current: Command): number {
+  if (error instanceof CommanderError) {
+    // --help, --version and `help` have printed to stdout already.
+    if (error.exitCode === 0) return EXIT_OK
+    const command = commandPath(current)
+    const subcommands = current.commands.map(c => c.name()).filter(name => name !== 'help')
+    const message =
+      error.code === 'commander.help'
+        ? `"${command}" needs a command: ${subcommands.join(', ')}`
+        : error.message
+            .replace(/^error: /, '')
+            .replace(/\s*\(Did you mean (.+?)\?\)/, ' — did you mean $1?')
+            .replace(/\s*\n\s*/g, ' ')
+    io.stderr(`${PROGRAM}: ${message} (see ${command} --help)\n`)
+    return EXIT_USAGE
+  }
+  const message = oneLine(error instanceof Error ? error.message : String(error))
+  io.stderr(`${PROGRAM}: ${message}\n`)
+  return error instanceof UsageError || error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE
+}
+
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ') || 'unknown error'
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1]
+  if (!script) return false
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  // `session-retry status | head -1`: a closed pipe ends the output, not with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return
+    process.stderr.write(`${PROGRAM}: cannot write output: ${error.code ?? error.message}\n`)
+    process.exitCode ||= EXIT_FAILURE
+  })
+  main(process.argv.slice(2), processIo()).then(
+    code => {
+      process.exitCode ||= code
+    },
+    (error: unknown) => {
+      process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.exitCode = EXIT_FAILURE
+    },
+  )
+}
