@@ -1,0 +1,107 @@
+// Our hooks in a Claude Code settings object, for people who don't use plugins. Pure: the caller
+// reads and writes the file. Only our own entries are ever touched; every other hook and setting
+// is kept as it was, and removing ours gives back exactly what was there before.
+
+/** Events this product listens to, with the first Claude Code version that knows them. */
+export const HOOK_EVENTS: readonly { event: string; since: string }[] = [
+  { event: 'SessionStart', since: '1.0.0' },
+  { event: 'UserPromptSubmit', since: '1.0.0' },
+  { event: 'Stop', since: '1.0.0' },
+  // A settings file naming an event the installed version does not know makes it load no hooks
+  // at all (facts, section 7): StopFailure only from the version that introduced it.
+  { event: 'StopFailure', since: '2.1.78' },
+  { event: 'Notification', since: '1.0.0' },
+  { event: 'SessionEnd', since: '1.0.0' },
+]
+
+export const HOOK_TIMEOUT_SECONDS = 10
+const MARKER = '/hooks/record-event.sh'
+
+export type Settings = Record<string, unknown>
+
+interface HookCommand {
+  type?: unknown
+  command?: unknown
+  timeout?: unknown
+}
+interface MatcherGroup {
+  matcher?: unknown
+  hooks?: HookCommand[]
+}
+
+/** `claude --version` prints e.g. "2.1.331 (Claude Code)". */
+export function parseClaudeVersion(text: string): string | null {
+  const match = /(\d+)\.(\d+)\.(\d+)/.exec(text)
+  return match ? `${match[1]}.${match[2]}.${match[3]}` : null
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
+  return 0
+}
+
+export function eventsFor(version: string | null): string[] {
+  // Unknown version: leave StopFailure out, since naming it on an old version disables every hook;
+  // the supervisor finds limits from Stop and the transcript without it.
+  return HOOK_EVENTS.filter(e => (version ? compareVersions(version, e.since) >= 0 : e.since === '1.0.0')).map(e => e.event)
+}
+
+/** The command Claude Code runs: stage 1 sourced in its own shell (see hooks/record-event.sh). */
+export function hookCommand(packageRoot: string): string {
+  const quoted = `'${packageRoot.replaceAll("'", `'\\''`)}'`
+  return `trap '' TERM HUP INT; ssr_root=${quoted}; . "$ssr_root${MARKER}"`
+}
+
+export function isOurCommand(command: unknown): boolean {
+  return typeof command === 'string' && command.includes(MARKER) && command.includes('ssr_root=')
+}
+
+export function removeOurHooks(settings: Settings): Settings {
+  const hooks = settings.hooks
+  if (!isPlainObject(hooks)) return settings
+  const kept: Record<string, unknown> = {}
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!Array.isArray(groups)) {
+      kept[event] = groups
+      continue
+    }
+    const remaining = (groups as MatcherGroup[]).filter(group => !(Array.isArray(group?.hooks) && group.hooks.length > 0 && group.hooks.every(h => isOurCommand(h?.command))))
+    if (remaining.length > 0) kept[event] = remaining
+  }
+  const next: Settings = { ...settings }
+  if (Object.keys(kept).length > 0) next.hooks = kept
+  else delete next.hooks
+  return next
+}
+
+export function addOurHooks(settings: Settings, packageRoot: string, events: string[]): Settings {
+  const base = removeOurHooks(settings)
+  const hooks: Record<string, unknown> = isPlainObject(base.hooks) ? { ...base.hooks } : {}
+  for (const event of events) {
+    const groups = Array.isArray(hooks[event]) ? [...(hooks[event] as unknown[])] : []
+    groups.push({ hooks: [{ type: 'command', command: hookCommand(packageRoot), timeout: HOOK_TIMEOUT_SECONDS }] })
+    hooks[event] = groups
+  }
+  return { ...base, hooks }
+}
+
+/** Which of our events are registered in a settings object (for `doctor`). */
+export function registeredEvents(settings: Settings): string[] {
+  const hooks = settings.hooks
+  if (!isPlainObject(hooks)) return []
+  return Object.entries(hooks)
+    .filter(([, groups]) => Array.isArray(groups) && (groups as MatcherGroup[]).some(g => Array.isArray(g?.hooks) && g.hooks.some(h => isOurCommand(h?.command))))
+    .map(([event]) => event)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The indentation a JSON file uses, so a rewrite changes only what it must. */
+export function detectIndent(text: string): string | number {
+  const match = /^\{\s*\n([ \t]+)"/.exec(text)
+  return match ? match[1]! : 2
+}
