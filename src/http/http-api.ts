@@ -135,9 +135,18 @@ function answerError(ctx: ApiContext, req: IncomingMessage, res: ServerResponse,
 
 /** Answers on a socket that has no response object, then closes it. */
 function refuseSocket(socket: Duplex, status: number, message: string, answer: boolean): void {
-  // A response already under way on this socket cannot be followed by another.
-  const busy = Boolean((socket as Partial<Socket> & { _httpMessage?: unknown })._httpMessage)
-  if (answer && socket.writable && !busy) {
+  // Garbage after a good request (a body sent without framing, say): the request already being
+  // answered gets its answer, then the connection closes; nothing more is read from it.
+  const inFlight = (socket as Partial<Socket> & { _httpMessage?: ServerResponse | null })._httpMessage
+  if (inFlight && !inFlight.writableFinished) {
+    if (!inFlight.headersSent) inFlight.setHeader('Connection', 'close')
+    const destroy = () => socket.destroy()
+    inFlight.once('finish', destroy)
+    inFlight.once('close', destroy)
+    setTimeout(destroy, 5_000).unref()
+    return
+  }
+  if (answer && socket.writable && !inFlight) {
     socket.end(rawJsonResponse(status, message))
     setTimeout(() => socket.destroy(), 1_000).unref()
   } else socket.destroy()

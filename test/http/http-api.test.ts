@@ -167,11 +167,12 @@ t.test('GET /health, /sessions, /sessions/<id>, /schedules, /metrics: shapes, an
   t.match(oneBody, { sessionId: ids.limited, state: 'scheduled', cwd: '/work/b', limit: { resetAt: new Date(ids.resetAt).toISOString() } })
   t.notOk('supervisor' in oneBody)
 
-  // resume_schedule.json is written a moment after the state files.
+  // resume_schedule.json is written a moment (50 ms, coalesced) after the state files.
   const scheduleFile = join(w.home, 'resume_schedule.json')
-  for (let i = 0; i < 100 && !existsSync(scheduleFile); i++) await new Promise(r => setTimeout(r, 20))
   const schedules = (await (await fetch(`${w.base}/schedules`)).json()) as any
-  t.same(schedules.schedules, JSON.parse(readFileSync(scheduleFile, 'utf8')).schedules, '/schedules says what resume_schedule.json says')
+  const onDisk = () => (existsSync(scheduleFile) ? JSON.parse(readFileSync(scheduleFile, 'utf8')).schedules : null)
+  for (let i = 0; i < 250 && JSON.stringify(onDisk()) !== JSON.stringify(schedules.schedules); i++) await new Promise(r => setTimeout(r, 20))
+  t.same(schedules.schedules, onDisk(), '/schedules says what resume_schedule.json says')
   t.match(schedules.schedules, [{ sessionId: ids.limited, state: 'scheduled', retryAt: String, resetAt: new Date(ids.resetAt).toISOString(), attempt: 1 }])
 
   const metrics = await fetch(`${w.base}/metrics`)
