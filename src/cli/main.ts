@@ -9,7 +9,10 @@ import { Command, CommanderError, Option } from 'commander'
 import { ConfigError } from '../config/load-config.js'
 import { processIo, type CliIo } from './cli-io.js'
 import { cancelCommand } from './commands/cancel.js'
+import { doctorCommand } from './commands/doctor.js'
+import { installCommand, uninstallCommand, type InstallOptions } from './commands/install.js'
 import { logsCommand, DEFAULT_LOG_LINES } from './commands/logs.js'
+import { serviceInstallCommand } from './commands/service-install.js'
 import { parseLimitCliCommand } from './commands/parse-limit.js'
 import { resumeCommand } from './commands/resume.js'
 import { schedulesCommand } from './commands/schedules.js'
@@ -130,6 +133,41 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--json', 'print the raw JSON log lines')
     .action(async (options: { follow?: boolean; lines?: string; json?: boolean }) => done(await logsCommand(options, io)))
 
+  for (const [name, run, what] of [
+    ['install', installCommand, "write this product's hooks into Claude Code settings (for people who don't use the plugin)"],
+    ['uninstall', uninstallCommand, "remove this product's hooks from Claude Code settings, keeping everything else"],
+  ] as const) {
+    program
+      .command(name)
+      .description(what)
+      .option('--scope <scope>', 'user (~/.claude/settings.json), project (.claude/settings.json) or local (.claude/settings.local.json)', 'user')
+      .option('--dry-run', 'show the result without writing')
+      .addOption(json())
+      .action(async (options: InstallOptions) => done(await run(options, io)))
+  }
+
+  program
+    .command('doctor')
+    .description('check Node, Claude Code, hooks, home, supervisor, port and auto-continue')
+    .addOption(json())
+    .action(async (options: { json?: boolean }) => done(await doctorCommand(options, io)))
+
+  program
+    .command('service')
+    .description('an always-on supervisor: systemd user unit (Linux) or launchd agent (macOS)')
+    .command('install')
+    .description('write the service file and print how to enable it')
+    .option('--dry-run', 'print the file instead of writing it')
+    .action(async (options: { dryRun?: boolean }) => done(await serviceInstallCommand(options, io)))
+
+  program
+    .command('statusline')
+    .description('status-line command for Claude Code settings: records usage, prints a short line')
+    .action(() => {
+      io.stderr(`${PROGRAM}: run "statusline" through the session-retry executable (bin/session-retry.cjs)\n`)
+      done(EXIT_USAGE)
+    })
+
   program
     .command('parse-limit')
     .description('show, as JSON, what the product makes of a limit message or a transcript')
@@ -179,14 +217,15 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Run as the `session-retry` process: exit code set, output never cut, no stack traces. */
+export function runAsProcess(argv: string[] = process.argv.slice(2)): void {
   // `session-retry status | head -1`: a closed pipe ends the output, not with a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return
     process.stderr.write(`${PROGRAM}: cannot write output: ${error.code ?? error.message}\n`)
     process.exitCode ||= EXIT_FAILURE
   })
-  main(process.argv.slice(2), processIo()).then(
+  main(argv, processIo()).then(
     code => {
       process.exitCode ||= code
     },
@@ -196,3 +235,5 @@ if (isEntryPoint()) {
     },
   )
 }
+
+if (isEntryPoint()) runAsProcess()

@@ -30,3 +30,8 @@ export async function pollUntil(probe: () => boolean, deadlineMs: number, pollMs
     await new Promise(resolve => setTimeout(resolve, pollMs))
   }
 }
+
+/** `10 s`, `0.3 s`: a deadline as people read it. */
+export function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`
+}

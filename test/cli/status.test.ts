@@ -11,6 +11,8 @@ process.env.NO_COLOR = '1'
 
 const { main } = await import('../../src/cli/main.js')
 
+type Test = Parameters<Parameters<typeof t.test>[0]>[0]
+
 const NOW = Date.parse('2026-11-25T03:01:15Z')
 const USER_HOME = '/home/user'
 
@@ -39,6 +41,7 @@ function state(sessionId: string, fields: Partial<SessionStateFile>): SessionSta
     attempts: 0,
     open: false,
     lastActivityAt: '2026-11-25T02:00:00.000Z',
+    lastEventAt: '2026-11-25T02:00:00.000Z',
     updatedAt: '2026-11-25T02:00:00.000Z',
     reasons: [],
     needsUserReason: null,
@@ -106,7 +109,7 @@ const STATES: SessionStateFile[] = [
   }),
 ]
 
-function makeHome(t: Tap.Test, { states = STATES, corrupt = true } = {}): string {
+function makeHome(t: Test, { states = STATES, corrupt = true } = {}): string {
   const home = t.testdir()
   const sessions = join(home, 'sessions')
   const events = join(sessions, 'events')

@@ -12,7 +12,7 @@ export async function supervisorRunCommand(io: CliIo): Promise<number> {
     return await runSupervisor(config, {
       stopSignal: stop.requested,
       // Scripts, the demo and the tests wait for this line.
-      onReady: () => io.stdout(`supervisor: ready (pid ${process.pid}, home ${config.home})\n`),
+      onReady: ({ port }) => io.stdout(`supervisor: ready (pid ${process.pid}, home ${config.home}, port ${port ?? 'none'})\n`),
       say: line => io.stderr(line + '\n'),
     })
   } finally {

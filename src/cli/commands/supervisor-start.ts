@@ -9,7 +9,7 @@ import { loadConfig } from '../../config/load-config.js'
 import { homePaths, type HomePaths } from '../../journal/home-paths.js'
 import { readPidFile, runningSupervisorPid } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
-import { isProcessAlive, pollUntil } from '../supervisor-process.js'
+import { isProcessAlive, pollUntil, seconds } from '../supervisor-process.js'
 
 export const START_DEADLINE_MS = 15_000
 /** Lines of supervisor.out shown when the supervisor exits before it is ready. */
@@ -70,7 +70,7 @@ export async function supervisorStartCommand(io: CliIo, options: StartOptions = 
     return 1
   }
   if (!ready) {
-    io.stderr(`session-retry: the supervisor (pid ${pid}) is not ready after ${Math.round((options.deadlineMs ?? START_DEADLINE_MS) / 1000)} s; it is still starting, see ${outFile}\n`)
+    io.stderr(`session-retry: the supervisor (pid ${pid}) is not ready after ${seconds(options.deadlineMs ?? START_DEADLINE_MS)}; it is still starting, see ${outFile}\n`)
     return 1
   }
   io.stdout(`supervisor started (pid ${pid})\n`)

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load-config.js'
 import { homePaths, type HomePaths } from '../../journal/home-paths.js'
 import { readPidFile } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
-import { isProcessAlive, looksLikeSupervisor, pollUntil } from '../supervisor-process.js'
+import { isProcessAlive, looksLikeSupervisor, pollUntil, seconds } from '../supervisor-process.js'
 
 export const STOP_DEADLINE_MS = 10_000
 /** How long a SIGKILLed process gets to disappear. */
@@ -34,7 +34,7 @@ export async function supervisorStopCommand(io: CliIo, options: StopOptions = {}
   if (!stopped) {
     if (!signal(pid, 'SIGKILL', io)) return 1
     stopped = await pollUntil(() => !isProcessAlive(pid), KILL_DEADLINE_MS)
-    how = `did not stop within ${Math.round(deadlineMs / 1000)} s: killed`
+    how = `did not stop within ${seconds(deadlineMs)}: killed`
   }
   if (!stopped) {
     io.stderr(`session-retry: supervisor (pid ${pid}) is still alive after SIGKILL\n`)
