@@ -1,5 +1,7 @@
 // `session-retry supervisor run`: hold the singleton lock, restore, watch, tick, until told to stop.
 import type { Config } from '../config/load-config.js'
+import { packageVersion } from '../cli/package-version.js'
+import { startHttpApi, type HttpApi } from '../http/http-api.js'
 import { homePaths } from '../journal/home-paths.js'
 import { JournalWatcher } from './journal-watcher.js'
 import { createFileLogger } from './logger.js'
@@ -13,7 +15,7 @@ export interface SupervisorRunOptions {
   /** Resolves when the supervisor should stop (the CLI passes one tied to SIGTERM/SIGINT). */
   stopSignal?: Promise<void>
   /** Called once the supervisor is ready (lock held, pid file written, initial replay done). */
-  onReady?: (supervisor: Supervisor) => void
+  onReady?: (ready: { supervisor: Supervisor; port: number | null }) => void
   /** Where one-line human messages go (the CLI passes stderr). */
   say?: (line: string) => void
 }
@@ -47,9 +49,19 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     appliedOffset: id => supervisor.sessions.get(id)?.offset ?? 0,
   })
   const timers: NodeJS.Timeout[] = []
+  let api: HttpApi | null = null
   try {
     await supervisor.restoreAll()
     await watcher.start()
+    // Resuming sessions matters more than the API: a port clash is reported, not fatal.
+    api = await startHttpApi({ config, paths, supervisor, log, now: Date.now, version: packageVersion() }).catch(error => {
+      const message = `HTTP API not started: ${(error as Error).message}`
+      supervisor.stats.lastError = message
+      supervisor.stats.errors++
+      log.error(message)
+      say(`session-retry: ${message}`)
+      return null
+    })
     timers.push(setInterval(() => void supervisor.tick(), config.monitorIntervalMs))
     timers.push(
       setInterval(() => {
@@ -58,8 +70,8 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
       }, Math.min(RECONCILE_MS, config.monitorIntervalMs)),
     )
     await supervisor.tick()
-    log.info('supervisor ready', { pid: process.pid, home: config.home, sessions: supervisor.sessions.size })
-    options.onReady?.(supervisor)
+    log.info('supervisor ready', { pid: process.pid, home: config.home, sessions: supervisor.sessions.size, port: api?.port ?? null })
+    options.onReady?.({ supervisor, port: api?.port ?? null })
     await Promise.race([
       options.stopSignal ?? new Promise(() => {}),
       new Promise<void>(resolve => {
@@ -71,6 +83,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     return compromised ? 1 : 0
   } finally {
     for (const timer of timers) clearInterval(timer)
+    await api?.close().catch(() => {})
     await watcher.stop().catch(() => {})
     await supervisor.stop().catch(() => {})
     await singleton.release()

@@ -1,0 +1,122 @@
+// `session-retry doctor`: each check says what it found and, when something is wrong, what to do.
+import { accessSync, constants, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs'
+import { delimiter, isAbsolute, join } from 'node:path'
+import type { Config } from '../config/load-config.js'
+import { compareVersions, registeredEvents } from '../install/claude-settings.js'
+import { claudeVersion } from '../install/install-hooks.js'
+import type { HomePaths } from '../journal/home-paths.js'
+import { runningSupervisorPid } from '../supervisor/singleton.js'
+
+export interface Check {
+  name: string
+  ok: boolean
+  detail: string
+  /** A problem that does not stop the product from working. */
+  warning?: boolean
+}
+
+export const MIN_NODE = '20.19.0'
+/** Claude Code's own auto-continue exists from about this version (facts, section 5). */
+export const AUTO_CONTINUE_SINCE = '2.1.234'
+
+export async function runChecks(config: Config, paths: HomePaths, env: NodeJS.ProcessEnv, cwd: string, now: number): Promise<Check[]> {
+  const checks: Check[] = [nodeCheck(), homeCheck(paths)]
+  const bin = resolveBin(config.claudeBin, env.PATH ?? '')
+  checks.push(bin ? { name: 'claude', ok: true, detail: bin } : { name: 'claude', ok: false, detail: `${config.claudeBin} not found on PATH: set SESSION_RETRY_CLAUDE_BIN` })
+  const version = bin ? await claudeVersion(bin) : null
+  checks.push(version ? { name: 'Claude Code', ok: true, detail: version } : { name: 'Claude Code', ok: false, detail: 'could not run `claude --version`' })
+  checks.push(hooksCheck(config, cwd, paths, now))
+  const pid = runningSupervisorPid(paths)
+  checks.push(pid ? { name: 'supervisor', ok: true, detail: `running (pid ${pid})` } : { name: 'supervisor', ok: false, detail: 'not running: session-retry supervisor start (or it starts with the next Claude Code session)' })
+  checks.push(await portCheck(config.port, pid))
+  checks.push(autoContinueCheck(config, version))
+  return checks
+}
+
+function nodeCheck(): Check {
+  const version = process.versions.node
+  const ok = compareVersions(version, MIN_NODE) >= 0
+  return { name: 'Node.js', ok, detail: ok ? version : `${version} is older than ${MIN_NODE}` }
+}
+
+function homeCheck(paths: HomePaths): Check {
+  try {
+    mkdirSync(paths.home, { recursive: true, mode: 0o700 })
+    const probe = join(paths.home, `.doctor-${process.pid}`)
+    writeFileSync(probe, 'ok', { mode: 0o600 })
+    unlinkSync(probe)
+    return { name: 'home', ok: true, detail: `${paths.home} is writable` }
+  } catch (error) {
+    return { name: 'home', ok: false, detail: `${paths.home} is not writable: ${(error as Error).message}` }
+  }
+}
+
+export function resolveBin(bin: string, path: string): string | null {
+  const candidates = isAbsolute(bin) || bin.includes('/') ? [bin] : path.split(delimiter).filter(Boolean).map(dir => join(dir, bin))
+  for (const file of candidates) {
+    try {
+      accessSync(file, constants.X_OK)
+      if (statSync(file).isFile()) return file
+    } catch {
+      // not here
+    }
+  }
+  return null
+}
+
+function readSettings(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return {}
+  }
+}
+
+function hooksCheck(config: Config, cwd: string, paths: HomePaths, now: number): Check {
+  const files = [join(config.claudeConfigDir, 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json')]
+  const inSettings = files.flatMap(file => registeredEvents(readSettings(file)).map(event => `${event}`))
+  const plugin = Object.keys((readSettings(files[0]!).enabledPlugins as Record<string, unknown>) ?? {}).some(name => name.startsWith('smart-session-retry'))
+  const recent = newestJournal(paths)
+  const seen = recent !== null && now - recent < 7 * 86_400_000 ? `; last event ${new Date(recent).toISOString()}` : '; no event recorded in the last 7 days'
+  if (plugin) return { name: 'hooks', ok: true, detail: `plugin enabled${seen}` }
+  if (inSettings.length > 0) return { name: 'hooks', ok: true, detail: `in settings for ${[...new Set(inSettings)].join(', ')}${seen}` }
+  return { name: 'hooks', ok: false, detail: `not found in settings nor as an enabled plugin: session-retry install (or the plugin)${seen}` }
+}
+
+function newestJournal(paths: HomePaths): number | null {
+  let newest: number | null = null
+  for (const name of (() => { try { return readdirSync(paths.eventsDir) } catch { return [] } })()) {
+    try {
+      const m = statSync(join(paths.eventsDir, name)).mtimeMs
+      if (newest === null || m > newest) newest = m
+    } catch {
+      // gone
+    }
+  }
+  return newest
+}
+
+async function portCheck(port: number, supervisorPid: number | null): Promise<Check> {
+  const name = `port ${port}`
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })
+    const body = (await response.json().catch(() => ({}))) as { pid?: unknown }
+    if (supervisorPid !== null && body.pid === supervisorPid) return { name, ok: true, detail: 'served by our supervisor' }
+    return { name, ok: false, detail: `in use by another program (pid ${String(body.pid ?? '?')}): set SESSION_RETRY_PORT` }
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code
+    if (code === 'ECONNREFUSED') return { name, ok: supervisorPid === null, detail: supervisorPid === null ? 'free' : 'our supervisor runs but does not answer on it (see session-retry logs)' }
+    return { name, ok: false, detail: `in use, but not answering like a supervisor (${code ?? (error as Error).message})` }
+  }
+}
+
+function autoContinueCheck(config: Config, version: string | null): Check {
+  const name = 'auto-continue'
+  if (!version || compareVersions(version, AUTO_CONTINUE_SINCE) < 0) {
+    return { name, ok: true, warning: true, detail: 'this Claude Code has no auto-continue: every limited session is resumed by the supervisor' }
+  }
+  const setting = readSettings(join(config.claudeConfigDir, 'settings.json')).autoContinueAtUsageLimit
+  return setting === false
+    ? { name, ok: true, detail: 'off in Claude Code: open sessions wait; the supervisor asks you (needsUser) instead of writing under them' }
+    : { name, ok: true, detail: 'on in Claude Code: open interactive sessions continue by themselves; closed and -p sessions are resumed by the supervisor' }
+}
