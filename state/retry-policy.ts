@@ -139,6 +139,20 @@ export function knownResetAt(
   return r
 }
 
+/**
+ * A reset that passed at most this long before the limit was seen is not stale: the limit is
+ * often still in force a minute or two after the printed time (facts, section 5), and a limit
+ * seen just after its reset (a slow hook, a busy machine) must not wait an adaptive half hour.
+ */
+export const LINGERING_RESET_MS = 10 * MINUTE
+
+/** The reset passed shortly before the limit was seen: retry after the margin, from `at`. */
+export function lingeringResetAt(limit: LimitInfo | null, at: number, config: RetryPolicyConfig): number | null {
+  const r = limit?.resetAt
+  if (typeof r !== 'number' || !Number.isFinite(r)) return null
+  return r + config.marginMs < at && r >= at - LINGERING_RESET_MS ? r : null
+}
+
 /** Wait for an unknown reset, from the usage percentage when known. */
 export function adaptiveDelayMs(usedPercentage: number | null | undefined): number {
   if (typeof usedPercentage !== 'number' || Number.isNaN(usedPercentage)) {
@@ -225,13 +239,19 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const resetReason = (r: { limit: LimitInfo; resetAt: number }) =>
     `${r.limit.kind} resets at ${iso(r.resetAt)} (${r.limit.source}), plus margin ${seconds(config.marginMs)}`
   const ignoredReset =
-    limit && limit.resetAt !== null && reset === null
+    limit && limit.resetAt !== null && reset === null && lingeringResetAt(limit, at, config) === null
       ? [`reset ${iso(limit.resetAt)} ignored: stale or implausible at ${iso(at)}`]
       : []
 
   if (attempts === 0) {
     if (reset) {
       return schedule(reset.resetAt + config.marginMs, 'reset+margin', [resetReason(reset)])
+    }
+    const lingering = lingeringResetAt(limit, at, config)
+    if (limit && lingering !== null) {
+      return schedule(at + config.marginMs, 'reset+margin', [
+        `${limit.kind} reset ${iso(lingering)} passed ${seconds(at - lingering)} before the limit was seen: it lingers, retry after the margin ${seconds(config.marginMs)}`,
+      ])
     }
     if (limit && isTransient(limit)) {
       const d = transientDelayMs(limit.kind)

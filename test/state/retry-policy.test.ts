@@ -1,5 +1,7 @@
 import t from 'tap'
 import {
+  LINGERING_RESET_MS,
+  lingeringResetAt,
   ADAPTIVE_DELAYS_MS,
   DEFAULT_RETRY_POLICY,
   RESET_HORIZON_MS,
@@ -76,7 +78,7 @@ t.test('known reset: retryAt = resetAt + margin', async t => {
 
 t.test('stale or implausible reset is not believed', async t => {
   const cases: Array<[string, number]> = [
-    ['retry time already passed when seen', AT - P.marginMs - 1],
+    ['reset passed longer ago than a lingering limit', AT - LINGERING_RESET_MS - 1],
     ['seconds read as milliseconds (1970)', 1_795_579_275],
     ['beyond the 8 day horizon', AT + RESET_HORIZON_MS + 1],
     ['NaN', Number.NaN],
@@ -92,6 +94,23 @@ t.test('stale or implausible reset is not believed', async t => {
   t.equal(knownResetAt(limit({ resetAt: AT + RESET_HORIZON_MS }), AT, P), AT + RESET_HORIZON_MS)
   t.equal(knownResetAt(limit({ resetAt: AT - P.marginMs }), AT, P), AT - P.marginMs)
   t.equal(knownResetAt(null, AT, P), null)
+})
+
+t.test('a reset that passed just before the limit was seen: retry after the margin, not adaptive', async t => {
+  const cases: Array<[string, number]> = [
+    ['retry time passed a moment before', AT - P.marginMs - 1],
+    ['passed 5 minutes before', AT - 5 * MIN],
+    ['passed exactly the lingering window before', AT - LINGERING_RESET_MS],
+  ]
+  for (const [name, resetAt] of cases) {
+    t.equal(knownResetAt(limit({ resetAt }), AT, P), null, `${name}: not a future reset`)
+    t.equal(lingeringResetAt(limit({ resetAt }), AT, P), resetAt, name)
+    const d = decideRetry({ at: AT, limit: limit({ resetAt }), attempts: 0, config: P, random: 0.5 })
+    t.equal(d.retryAt, AT + P.marginMs, name)
+    t.equal(d.source, 'reset+margin', name)
+    t.match(d.reasons[0], /passed .* before the limit was seen: it lingers/, name)
+  }
+  t.equal(LINGERING_RESET_MS, 10 * MIN, 'pinned')
 })
 
 t.test('unknown reset: adaptive wait from usage, never shorter for higher usage', async t => {

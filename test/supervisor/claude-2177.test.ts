@@ -51,6 +51,6 @@ t.test('Claude Code 2.1.77: the banner in a plain Stop is scheduled and resumed'
   const scheduled = await waitForState(home, id, s => ['scheduled', 'due', 'resuming'].includes(s.state), 'a schedule from the Stop banner')
   t.equal(scheduled.limit.source, 'banner', 'no quotaLimits in 2.1.77 rows: the banner text is the source')
   t.equal(scheduled.limit.kind, 'five_hour')
-  const active = await waitForState(home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming'), 'active after the resume', 60_000)
+  const active = await waitForState(home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming'), 'active after the resume', 90_000)
   t.match(active.supervisor.snapshot.context.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed' })
 })
