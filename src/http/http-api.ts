@@ -107,9 +107,9 @@ function createApiServer(ctx: ApiContext, options: { healthOnly: boolean }): Ser
           : `malformed HTTP request${error.code ? ` (${error.code})` : ''}`
     refuseSocket(socket, status, message, error.code !== 'ECONNRESET')
   })
-  // Nothing is served over CONNECT, upgrades or unusual expectations: refuse them in JSON too.
+  // CONNECT and unusual expectations are refused in JSON too. No 'upgrade' listener on purpose:
+  // an upgrade offer (curl's h2c, a websocket) is then answered as the plain HTTP/1.1 request it also is.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseSocket(socket, 405, 'CONNECT is not supported', true))
-  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => refuseSocket(socket, 400, 'protocol upgrades are not supported', true))
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => sendError(req, res, 417, 'only "Expect: 100-continue" is supported'))
   server.on('error', error => log.error('http server error', { error: String(error) }))
   return server

@@ -123,6 +123,19 @@ const withoutVolatile = (s: any) => {
   return rest
 }
 
+t.test('pinned limits', async t => {
+  t.equal(MAX_BODY_BYTES, 64 * 1024)
+  t.same(SERVER_LIMITS, {
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
+    socketTimeoutMs: 60_000,
+    maxHeaderBytes: 16 * 1024,
+    maxHeadersCount: 64,
+    maxConnections: 256,
+  })
+})
+
 t.test('GET /health, /sessions, /sessions/<id>, /schedules, /metrics: shapes, and the state files agree', async t => {
   const w = await world(t)
   const ids = await threeSessions(w)
@@ -449,8 +462,9 @@ t.test('malformed HTTP is answered 400 on the socket, huge headers 431, and the 
   t.match(badLength, /^HTTP\/1\.1 400 /)
   const connectMethod = await rawExchange(port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
   t.match(connectMethod, /^HTTP\/1\.1 405 /)
-  const upgrade = await rawExchange(port, 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n')
-  t.match(upgrade, /^HTTP\/1\.1 400 /)
+  // An upgrade offer is ignored: the request is answered over HTTP/1.1.
+  const upgrade = await rawExchange(port, 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n\r\n')
+  t.match(upgrade, /^HTTP\/1\.1 200 /)
   const expect = await rawExchange(port, 'POST /notify-limit HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 0\r\n\r\n')
   t.match(expect, /^HTTP\/1\.1 417 /)
   // Two requests on one kept-alive connection both get answers.
