@@ -6,7 +6,8 @@
 //   d. stage 2 alone (`node dist/hooks/journal-event.cjs --home <tmp>`) on an empty spool
 //   e. a real `claude -p "say hi"` turn (native 2.1.331 binary, fake API on 127.0.0.1) with the
 //      plugin loaded (`--plugin-dir <repo>`: four blocking hook events) against the same turn without,
-//      and with the plugin loaded but SESSION_RETRY_ENABLED=false (Claude Code's own share)
+//      and with the plugin loaded but SESSION_RETRY_ENABLED=false (Claude Code's own share); wall
+//      time, plus CPU time from GNU time where there is one (less sensitive to a busy machine)
 // Goals: b/a ≤ 1.15 (far below 1 in practice); e's difference under one bare Node start.
 //
 // Usage: npm run bench   (or, with dist/ built: node bench/hook-startup.bench.mjs [--quick])
@@ -229,17 +230,29 @@ function makeSandbox(apiUrl, label, tempDirs) {
     NO_COLOR: '1',
     CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-fake-token-for-benchmarks',
   })
-  return { home, cwd, env, journalHome: join(home, '.devflow') }
+  return { root, home, cwd, env, journalHome: join(home, '.devflow') }
 }
 
-/** Wall time from spawn until the CLI exits (what a user waits for). */
+/**
+ * GNU time, when there is one: the CPU time (user + system) of the CLI and of the hook processes it
+ * waited for, from wait4(). Less sensitive to a busy machine than wall time; the detached
+ * stage 2 is not included (its cost is variant d). Precision 10 ms per run.
+ */
+const GNU_TIME = (() => {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', 'true'], { encoding: 'utf8' })
+  return r.status === 0 && /^\d+\.\d+ \d+\.\d+\s*$/.test(r.stderr) ? '/usr/bin/time' : null
+})()
+
+/** Wall time from spawn until the CLI exits (what a user waits for), and its CPU time if known. */
 function timeClaude(sb, args) {
   return new Promise((resolve, reject) => {
+    const cpuFile = join(sb.root, 'cpu.txt')
+    const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, CLAUDE, ...args]] : [CLAUDE, args]
     const start = performance.now()
     let exitedAt = 0
     let stdout = ''
     let stderr = ''
-    const child = spawn(CLAUDE, args, { cwd: sb.cwd, env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(file, argv, { cwd: sb.cwd, env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] })
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
     child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d })
     child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d })
@@ -251,7 +264,12 @@ function timeClaude(sb, args) {
         reject(new Error(`claude ${args.join(' ')} exited ${code ?? signal}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`))
         return
       }
-      resolve(exitedAt - start)
+      let cpu = null
+      if (GNU_TIME) {
+        const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number)
+        cpu = (user + system) * 1000
+      }
+      resolve({ wall: exitedAt - start, cpu })
     })
   })
 }
@@ -277,13 +295,17 @@ async function claudeBench(tempDirs) {
     const pluginArgs = { without: [], with: ['--plugin-dir', ROOT], disabled: ['--plugin-dir', ROOT] }
     const keys = Object.keys(sandboxes)
     const times = Object.fromEntries(keys.map((k) => [k, []]))
+    const cpu = Object.fromEntries(keys.map((k) => [k, []]))
     const sessions = []
     for (let round = -WARMUP_CLAUDE; round < N_CLAUDE; round++) {
       const order = keys.map((_, i) => keys[(i + round + WARMUP_CLAUDE) % keys.length])
       for (const k of order) {
         const id = randomUUID()
         const ms = await timeClaude(sandboxes[k], [...pluginArgs[k], '--session-id', id, '-p', 'say hi'])
-        if (round >= 0) times[k].push(ms)
+        if (round >= 0) {
+          times[k].push(ms.wall)
+          if (ms.cpu !== null) cpu[k].push(ms.cpu)
+        }
         if (k === 'with') {
           sessions.push(id)
           await spoolDrained(sandboxes.with.journalHome) // the detached stage 2 processes are done
@@ -306,7 +328,7 @@ async function claudeBench(tempDirs) {
     for (const k of ['without', 'disabled']) {
       if (existsSync(sandboxes[k].journalHome)) throw new Error(`the run "${k}" wrote a journal`)
     }
-    return { times, journalled: `${complete}/${sessions.length}` }
+    return { times, cpu: GNU_TIME ? cpu : null, journalled: `${complete}/${sessions.length}` }
   } finally {
     await api.close()
   }
@@ -417,6 +439,24 @@ async function main() {
       console.log(`  paired (median of per-round differences): ${f1(paired.median)} ms = ${f2(paired.median / unit)} bare Node starts; 90% bootstrap interval ${f1(paired.lo)} … ${f1(paired.hi)} ms`)
       console.log(`  of which Claude Code loading the plugin and running 4 hook commands that exit at once (disabled − without): ${f1(machinery)} ms (paired ${f1(pairedMachinery.median)}, ${f1(pairedMachinery.lo)} … ${f1(pairedMachinery.hi)})`)
       console.log(`  and our two stages (with − disabled): ${f1(ours)} ms (paired ${f1(pairedOurs.median)}, ${f1(pairedOurs.lo)} … ${f1(pairedOurs.hi)}) = ${f2(ours / unit)} bare Node starts`)
+      const cpuSummary = {}
+      if (c.cpu) {
+        const cs = { without: stats(c.cpu.without), with: stats(c.cpu.with), disabled: stats(c.cpu.disabled) }
+        console.log('')
+        console.log('CPU time (user + system) of the CLI and the hook processes it waited for (GNU time; detached stage 2 not included):')
+        console.log('| run | N | median ms | p10 ms | p90 ms | median − without, ms |')
+        console.log('|---|---|---|---|---|---|')
+        for (const [label, k] of [['without plugin', 'without'], ['with plugin', 'with'], ['plugin, SESSION_RETRY_ENABLED=false', 'disabled']]) {
+          const x = cs[k]
+          console.log(`| ${label} | ${x.n} | ${f1(x.median)} | ${f1(x.p10)} | ${f1(x.p90)} | ${f1(x.median - cs.without.median)} |`)
+        }
+        Object.assign(cpuSummary, {
+          claude_cpu_without_plugin_median_ms: f1(cs.without.median),
+          claude_cpu_with_plugin_median_ms: f1(cs.with.median),
+          claude_cpu_plugin_disabled_median_ms: f1(cs.disabled.median),
+          claude_cpu_plugin_overhead_ms: f1(cs.with.median - cs.without.median),
+        })
+      }
       console.log(`journal: ${c.journalled} plugin runs left all 4 events (SessionStart, UserPromptSubmit, Stop, SessionEnd)`)
       Object.assign(summary, {
         claude_without_plugin_median_ms: f1(st.without.median),
@@ -434,6 +474,7 @@ async function main() {
         claude_our_stages_node_starts: f2(ours / unit),
         claude_runs_each: String(N_CLAUDE),
         claude_plugin_journal_complete: c.journalled,
+        ...cpuSummary,
       })
     }
     const load1 = loadavg()[0]

@@ -2,7 +2,7 @@
 // prints each bench's summary lines. Timings are not asserted, only the shape of the output the
 // README quotes. Needs dist/ built (npm test builds it first).
 import t from 'tap'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -108,6 +108,18 @@ t.test('hook-startup prints its table and summary', async (t) => {
     load_average_end: ratio,
     node_extra_ca_certs: 'unset',
   })
+  // With GNU time (Linux), the CLI's CPU time too.
+  const gnuTime = spawnSync('/usr/bin/time', ['-f', '%U %S', 'true'], { encoding: 'utf8' })
+  if (gnuTime.status === 0 && /^\d+\.\d+ \d+\.\d+\s*$/.test(gnuTime.stderr)) {
+    t.match(s, {
+      claude_cpu_without_plugin_median_ms: ms,
+      claude_cpu_with_plugin_median_ms: ms,
+      claude_cpu_plugin_disabled_median_ms: ms,
+      claude_cpu_plugin_overhead_ms: signedMs,
+    }, 'CPU times')
+  } else {
+    t.equal(s.claude_cpu_plugin_overhead_ms, undefined, 'no GNU time, no CPU times')
+  }
   // The ratios are the medians' quotients, as printed (rounding aside).
   const unit = Number(s.node_start_median_ms)
   t.ok(Math.abs(Number(s.hook_stage1_ratio) - Number(s.hook_stage1_median_ms) / unit) < 0.02, 'hook_stage1_ratio = b / a')
