@@ -48,7 +48,9 @@ t.test('a limit is scheduled from the exact reset, resumed once, and the session
   t.equal(scheduled.limit.resetAt, new Date(resetEpoch * 1000).toISOString(), 'exact reset instant')
   t.equal(scheduled.retryAt, new Date(resetEpoch * 1000 + 1000).toISOString(), 'reset + margin')
   t.equal(scheduled.cwd, sb.cwd)
-  const active = await waitForState(home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming'), 'active after the resume')
+  // Active as soon as the resumed turn completes; wait for its process to exit too.
+  const exited = (s: Record<string, any>) => s.supervisor.snapshot.context.lastResume?.exitedAt != null
+  const active = await waitForState(home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming') && exited(s), 'active after the resume')
   t.equal(active.attempts, 0, 'attempts reset once the session works again')
   const snapshot = active.supervisor.snapshot.context
   t.match(snapshot.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed' })
@@ -66,7 +68,8 @@ t.test('a resume that hits the limit again backs off and tries again', async t =
   const before = api.mainTurnRequests().length
   api.enqueue({ kind: 'limit', resetEpoch: nowSeconds() + 3 }, { kind: 'limit', resetEpoch: nowSeconds() + 6 })
   await runClaude(sb, ['--plugin-dir', repoRoot, '--session-id', id, '-p', 'build the thing'])
-  const active = await waitForState(home, id, s => s.state === 'active' && s.history.filter((h: any) => h.to === 'resuming').length === 2, 'active after two resumes', 60_000)
+  const exited = (s: Record<string, any>) => s.supervisor.snapshot.context.lastResume?.exitedAt != null
+  const active = await waitForState(home, id, s => s.state === 'active' && s.history.filter((h: any) => h.to === 'resuming').length === 2 && exited(s), 'active after two resumes', 60_000)
   const tos: string[] = active.history.map((h: any) => h.to)
   const first = tos.indexOf('resuming')
   const second = tos.lastIndexOf('resuming')
