@@ -87,6 +87,9 @@ export interface LimitDetectedEvent {
   transient: boolean
   /** Usage of the limiting window (0-100) when a usage source knew it. */
   usedPercentage?: number | null
+  /** Where the session works, when the reporter said so (a session first heard of this way). */
+  cwd?: string
+  transcriptPath?: string
 }
 
 /** A turn failed for a reason that is not a limit (auth, billing...). */

@@ -372,9 +372,15 @@ export function createSessionMachine(options: SessionMachineOptions) {
           : {},
       ),
       touch: assign(({ event }) => ({ lastEventAt: event.at })),
-      adoptLimit: assign(({ event }) =>
+      adoptLimit: assign(({ context, event }) =>
         event.type === 'limit.detected'
-          ? { limit: limitOf(event), lastEventAt: event.at }
+          ? {
+              limit: limitOf(event),
+              lastEventAt: event.at,
+              // A limit reported over HTTP may be the first we hear of a session: keep its folder.
+              cwd: context.cwd ?? event.cwd ?? null,
+              transcriptPath: context.transcriptPath ?? event.transcriptPath ?? null,
+            }
           : {},
       ),
       /** Entry of `limited`: ask the policy. */

@@ -53,7 +53,7 @@ export async function recordToEvents(record: JournalRecord, options: TranslateOp
     case 'ScheduleCancelled':
       return [{ type: 'schedule.cancelled', at }]
     case 'LimitReported':
-      return [limitFromReport(record, at, options)]
+      return [{ ...limitFromReport(record, at, options), ...(record.cwd ? { cwd: record.cwd } : {}), ...(record.transcriptPath ? { transcriptPath: record.transcriptPath } : {}) }]
     case 'ResumeStarted':
       return [{ type: 'resume.started', at, attempt: record.attempt ?? 1, mode: record.mode === 'owner' ? 'owner' : 'spawn' }]
     case 'ResumeExited':

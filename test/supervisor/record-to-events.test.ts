@@ -81,3 +81,8 @@ t.test('a limit reported over HTTP', async t => {
   const [bare] = await recordToEvents(rec('LimitReported', { origin: 'http' }), opts)
   t.match(bare, { type: 'limit.detected', resetAt: null, kind: 'unknown' })
 })
+
+t.test('a limit reported over HTTP carries the folder of a session first heard of that way', async t => {
+  const [event] = await recordToEvents(rec('LimitReported', { origin: 'http', resetAt: AT + 1000, cwd: '/work/app', transcriptPath: '/t/x.jsonl' }), opts)
+  t.match(event, { type: 'limit.detected', cwd: '/work/app', transcriptPath: '/t/x.jsonl' })
+})
