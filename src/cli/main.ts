@@ -8,20 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
 import { ConfigError } from '../config/load-config.js'
 import { processIo, type CliIo } from './cli-io.js'
-import { cancelCommand } from './commands/cancel.js'
-import { doctorCommand } from './commands/doctor.js'
-import { installCommand, uninstallCommand, type InstallOptions } from './commands/install.js'
-import { logsCommand, DEFAULT_LOG_LINES } from './commands/logs.js'
-import { serviceInstallCommand } from './commands/service-install.js'
-import { parseLimitCliCommand } from './commands/parse-limit.js'
-import { resumeCommand } from './commands/resume.js'
-import { schedulesCommand } from './commands/schedules.js'
-import { sessionsCommand } from './commands/sessions.js'
-import { statusCommand } from './commands/status.js'
-import { supervisorRunCommand } from './commands/supervisor-run.js'
-import { supervisorStartCommand } from './commands/supervisor-start.js'
-import { supervisorStatusCommand } from './commands/supervisor-status.js'
-import { supervisorStopCommand } from './commands/supervisor-stop.js'
+import type { InstallOptions } from './commands/install.js'
 import { packageVersion } from './package-version.js'
 import { UsageError } from './usage-error.js'
 
@@ -55,6 +42,7 @@ function commandPath(command: Command): string {
 
 function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const json = (): Option => new Option('--json', 'print one JSON object (with a "version" field) instead of text')
+  // Each command's module is imported when it runs: --help and status never load the supervisor.
   const program = new Command(PROGRAM)
     .description('Notices Claude Code plan limits in every session and resumes each session when its limit resets.')
     .version(packageVersion(), '-v, --version', 'print the version')
@@ -77,32 +65,47 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .command('status')
     .description('sessions, their limits and next retries, and whether the supervisor runs (the default command)')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => done(await statusCommand(options, io)))
+    .action(async (options: { json?: boolean }) => {
+      const { statusCommand } = await import('./commands/status.js')
+      done(await statusCommand(options, io))
+    })
 
   program
     .command('sessions')
     .description('every session with all its recorded fields, most recently updated first')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => done(await sessionsCommand(options, io)))
+    .action(async (options: { json?: boolean }) => {
+      const { sessionsCommand } = await import('./commands/sessions.js')
+      done(await sessionsCommand(options, io))
+    })
 
   program
     .command('schedules')
     .description('pending schedules (sessions that are limited, scheduled or due), soonest first')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => done(await schedulesCommand(options, io)))
+    .action(async (options: { json?: boolean }) => {
+      const { schedulesCommand } = await import('./commands/schedules.js')
+      done(await schedulesCommand(options, io))
+    })
 
   const idHelp = 'the session id, or a unique prefix of it (at least 4 characters, as "status" shows)'
   program
     .command('resume')
     .description('ask the supervisor to resume a waiting session now')
     .argument('<session-id>', idHelp)
-    .action(async (id: string) => done(await resumeCommand(id, io)))
+    .action(async (id: string) => {
+      const { resumeCommand } = await import('./commands/resume.js')
+      done(await resumeCommand(id, io))
+    })
 
   program
     .command('cancel')
     .description("ask the supervisor to drop a session's pending schedule")
     .argument('<session-id>', idHelp)
-    .action(async (id: string) => done(await cancelCommand(id, io)))
+    .action(async (id: string) => {
+      const { cancelCommand } = await import('./commands/cancel.js')
+      done(await cancelCommand(id, io))
+    })
 
   const supervisor = program
     .command('supervisor')
@@ -110,32 +113,47 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
   supervisor
     .command('run')
     .description('run the supervisor in the foreground until SIGTERM or Ctrl-C')
-    .action(async () => done(await supervisorRunCommand(io)))
+    .action(async () => {
+      const { supervisorRunCommand } = await import('./commands/supervisor-run.js')
+      done(await supervisorRunCommand(io))
+    })
   supervisor
     .command('start')
     .description('start the supervisor in the background and wait until it is ready')
-    .action(async () => done(await supervisorStartCommand(io)))
+    .action(async () => {
+      const { supervisorStartCommand } = await import('./commands/supervisor-start.js')
+      done(await supervisorStartCommand(io))
+    })
   supervisor
     .command('stop')
     .description('stop the running supervisor (SIGTERM, then SIGKILL after 10 s)')
-    .action(async () => done(await supervisorStopCommand(io)))
+    .action(async () => {
+      const { supervisorStopCommand } = await import('./commands/supervisor-stop.js')
+      done(await supervisorStopCommand(io))
+    })
   supervisor
     .command('status')
     .description('whether a supervisor is running, and where its files are')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => done(await supervisorStatusCommand(options, io)))
+    .action(async (options: { json?: boolean }) => {
+      const { supervisorStatusCommand } = await import('./commands/supervisor-status.js')
+      done(await supervisorStatusCommand(options, io))
+    })
 
   program
     .command('logs')
     .description("print the end of the supervisor's log")
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-    .option('-n, --lines <count>', `how many lines (default ${DEFAULT_LOG_LINES})`)
+    .option('-n, --lines <count>', 'how many lines (default 50)')
     .option('--json', 'print the raw JSON log lines')
-    .action(async (options: { follow?: boolean; lines?: string; json?: boolean }) => done(await logsCommand(options, io)))
+    .action(async (options: { follow?: boolean; lines?: string; json?: boolean }) => {
+      const { logsCommand } = await import('./commands/logs.js')
+      done(await logsCommand(options, io))
+    })
 
-  for (const [name, run, what] of [
-    ['install', installCommand, "write this product's hooks into Claude Code settings (for people who don't use the plugin)"],
-    ['uninstall', uninstallCommand, "remove this product's hooks from Claude Code settings, keeping everything else"],
+  for (const [name, what] of [
+    ['install', "write this product's hooks into Claude Code settings (for people who don't use the plugin)"],
+    ['uninstall', "remove this product's hooks from Claude Code settings, keeping everything else"],
   ] as const) {
     program
       .command(name)
@@ -143,14 +161,20 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
       .option('--scope <scope>', 'user (~/.claude/settings.json), project (.claude/settings.json) or local (.claude/settings.local.json)', 'user')
       .option('--dry-run', 'show the result without writing')
       .addOption(json())
-      .action(async (options: InstallOptions) => done(await run(options, io)))
+      .action(async (options: InstallOptions) => {
+        const { installCommand, uninstallCommand } = await import('./commands/install.js')
+        done(await (name === 'install' ? installCommand : uninstallCommand)(options, io))
+      })
   }
 
   program
     .command('doctor')
     .description('check Node, Claude Code, hooks, home, supervisor, port and auto-continue')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => done(await doctorCommand(options, io)))
+    .action(async (options: { json?: boolean }) => {
+      const { doctorCommand } = await import('./commands/doctor.js')
+      done(await doctorCommand(options, io))
+    })
 
   program
     .command('service')
@@ -158,7 +182,10 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .command('install')
     .description('write the service file and print how to enable it')
     .option('--dry-run', 'print the file instead of writing it')
-    .action(async (options: { dryRun?: boolean }) => done(await serviceInstallCommand(options, io)))
+    .action(async (options: { dryRun?: boolean }) => {
+      const { serviceInstallCommand } = await import('./commands/service-install.js')
+      done(await serviceInstallCommand(options, io))
+    })
 
   program
     .command('statusline')
@@ -175,9 +202,10 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--now <iso>', 'the time the message was seen, ISO-8601 with a zone (default: now)')
     .option('--tz <zone>', "the IANA zone of a banner without one (default: this machine's)")
     .option('--transcript <path>', "read the limit from a session transcript's last rows")
-    .action(async (text: string[], options: { now?: string; tz?: string; transcript?: string }) =>
-      done(await parseLimitCliCommand(text, options, io)),
-    )
+    .action(async (text: string[], options: { now?: string; tz?: string; transcript?: string }) => {
+      const { parseLimitCliCommand } = await import('./commands/parse-limit.js')
+      done(await parseLimitCliCommand(text, options, io))
+    })
 
   return program
 }

@@ -99,6 +99,16 @@ if (!existsSync(bin)) {
 
   // Turns itself on once `supervisor run` works.
   const skip = (await supervisorRunProbe()) ?? false
+  t.test('the package bin (bin/session-retry.cjs) loads this CLI', async t => {
+    const packageBin = join(repoRoot, 'bin', 'session-retry.cjs')
+    if (!existsSync(packageBin)) return t.pass('no separate package bin')
+    const home = t.testdir()
+    t.same(await node([packageBin, '--version'], { SESSION_RETRY_HOME: home }), { code: 0, stdout: `${pkg.version}\n`, stderr: '' })
+    const usage = await node([packageBin, 'resume'], { SESSION_RETRY_HOME: home })
+    t.equal(usage.code, 2)
+    t.match(usage.stderr, /^session-retry: missing required argument 'session-id'[^\n]*\n$/)
+  })
+
   t.test('supervisor start twice, status, stop: the real supervisor', { skip }, async t => {
     const home = t.testdir()
     const env = { ...SUPERVISOR_ENV, SESSION_RETRY_HOME: home }

@@ -4,6 +4,7 @@ import t from 'tap'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { captureIo } from '../../src/cli/cli-io.js'
+import { DEFAULT_LOG_LINES } from '../../src/cli/commands/logs.js'
 
 const NOW = Date.parse('2026-11-25T03:01:15.959Z')
 const BANNER = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331, facts §3
@@ -56,6 +57,7 @@ t.test('--help for the program and each command: stdout, exit 0', async t => {
   t.equal(help.code, 0)
   t.match(help.out, /^Usage: session-retry logs /)
   t.match(help.out, /-f, --follow/)
+  t.match(help.out, `how many lines (default ${DEFAULT_LOG_LINES})`, 'the help names the real default')
 })
 
 t.test('--version and -v print the package version', async t => {
