@@ -35,6 +35,8 @@ export interface HttpApiDeps {
   log: Logger
   now: () => number
   version: string
+  /** More fields for /health from the parts around the supervisor (usage, integrations). */
+  extraHealth?: () => Record<string, unknown>
 }
 
 export interface HttpApi {

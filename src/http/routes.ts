@@ -119,7 +119,7 @@ async function health(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     journalLag: await sessionsBehind(supervisor, paths),
     recentErrors: ctx.errors.recent(),
   })
-  sendJson(req, res, 200, body)
+  sendJson(req, res, 200, { ...body, ...ctx.deps.extraHealth?.() })
 }
 
 function listSessions(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {

@@ -2,6 +2,8 @@
 import type { Config } from '../config/load-config.js'
 import { packageVersion } from '../cli/package-version.js'
 import { startHttpApi, type HttpApi } from '../http/http-api.js'
+import type { IntegrationsConfig } from '../integrations/integrations-config.js'
+import { startIntegrations } from '../integrations/start-integrations.js'
 import { homePaths } from '../journal/home-paths.js'
 import { JournalWatcher } from './journal-watcher.js'
 import { createFileLogger } from './logger.js'
@@ -18,7 +20,11 @@ export interface SupervisorRunOptions {
   onReady?: (ready: { supervisor: Supervisor; port: number | null }) => void
   /** Where one-line human messages go (the CLI passes stderr). */
   say?: (line: string) => void
+  /** Cometa sync and notifications; off when absent. */
+  integrations?: IntegrationsConfig
 }
+
+const NO_INTEGRATIONS: IntegrationsConfig = { cometaUrl: null, notify: { desktop: false, webhook: false, webhookUrl: null } }
 
 export async function runSupervisor(config: Config, options: SupervisorRunOptions = {}): Promise<number> {
   const say = options.say ?? (line => process.stderr.write(line + '\n'))
@@ -40,6 +46,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
   }
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
   const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  const integrations = startIntegrations({ config: options.integrations ?? NO_INTEGRATIONS, env: process.env, supervisor, log, now: Date.now, timeZone })
   const watcher = new JournalWatcher({
     eventsDir: paths.eventsDir,
     spoolDir: paths.spoolDir,
@@ -54,7 +61,8 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await supervisor.restoreAll()
     await watcher.start()
     // Resuming sessions matters more than the API: a port clash is reported, not fatal.
-    api = await startHttpApi({ config, paths, supervisor, log, now: Date.now, version: packageVersion() }).catch(error => {
+    const extraHealth = () => ({ integrations: integrations.health() })
+    api = await startHttpApi({ config, paths, supervisor, log, now: Date.now, version: packageVersion(), extraHealth }).catch(error => {
       const message = `HTTP API not started: ${(error as Error).message}`
       supervisor.stats.lastError = message
       supervisor.stats.errors++
@@ -86,6 +94,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await api?.close().catch(() => {})
     await watcher.stop().catch(() => {})
     await supervisor.stop().catch(() => {})
+    await integrations.close()
     await singleton.release()
   }
 }
