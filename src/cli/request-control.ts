@@ -9,6 +9,7 @@ import { readSessionState } from '../supervisor/session-store.js'
 import type { CliIo } from './cli-io.js'
 import { resolveSessionId } from './resolve-session-id.js'
 import { START_HINT, supervisorState } from './supervisor-state.js'
+import { createSessionMachine, SESSION_STATES } from '../../state/session.machine.js'
 
 export interface ControlRequest {
   event: Extract<ControlEvent, 'ResumeRequested' | 'ScheduleCancelled'>
@@ -18,16 +19,22 @@ export interface ControlRequest {
   actsIn: readonly string[]
 }
 
+/** The states whose own transitions handle a machine event, read from the machine itself. */
+export function statesHandling(eventType: string): string[] {
+  const machine = createSessionMachine({ now: () => 0 })
+  return SESSION_STATES.filter(state => Object.hasOwn(machine.states[state]?.on ?? {}, eventType))
+}
+
 export const RESUME_REQUEST: ControlRequest = {
   event: 'ResumeRequested',
   verb: 'resume',
-  actsIn: ['limited', 'scheduled', 'exhausted', 'needsUser', 'cancelled'],
+  actsIn: statesHandling('resume.requested'),
 }
 
 export const CANCEL_REQUEST: ControlRequest = {
   event: 'ScheduleCancelled',
   verb: 'cancel',
-  actsIn: ['limited', 'scheduled', 'due', 'awaitingOwner', 'needsUser'],
+  actsIn: statesHandling('schedule.cancelled'),
 }
 
 export async function requestControl(request: ControlRequest, rawId: string, io: CliIo): Promise<number> {

@@ -142,7 +142,7 @@ t.test('a request the machine will not act on gets a note; a running supervisor 
   t.equal(r.out, `resume requested for session ${ID}: the supervisor (pid ${process.ppid}) applies it\n`)
   t.equal(
     r.err,
-    'note: the session was last seen active; a resume request acts only on a session that is limited, scheduled, exhausted, needsUser, cancelled\n',
+    'note: the session was last seen active; a resume request acts only on a session that is limited, scheduled, due, needsUser, exhausted, cancelled\n',
   )
   t.equal(journalLines(dir, ID).length, 1, 'still recorded: the state file may be behind the journal')
 })
