@@ -181,8 +181,10 @@ async function processBench(tempDirs) {
   }
   const journalled = readdirSync(join(homes.c, 'sessions', 'events')).length
   if (journalled !== N + WARMUP) throw new Error(`variant c journalled ${journalled} sessions, expected ${N + WARMUP}`)
-  const quarantine = join(homes.b, 'sessions', 'quarantine')
-  if (existsSync(quarantine) && readdirSync(quarantine).length > 0) throw new Error('stage 2 quarantined a benchmark payload')
+  for (const home of [homes.b, homes.c]) {
+    const quarantine = join(home, 'sessions', 'quarantine')
+    if (existsSync(quarantine) && readdirSync(quarantine).length > 0) throw new Error(`stage 2 quarantined a benchmark payload in ${home}`)
+  }
   return times
 }
 
