@@ -5,15 +5,29 @@
 // imports only node: built-ins, so it starts as fast as Node can. Always exits 0, never a stack.
 import { readInput, runStatusline } from '../src/usage/run-statusline.js'
 
-export async function main(): Promise<number> {
+export interface StatuslineIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean }
+  stdout(text: string): void
+  env: NodeJS.ProcessEnv
+  now(): number
+}
+
+const processIo: StatuslineIo = {
+  stdin: process.stdin,
+  stdout: text => void process.stdout.write(text),
+  env: process.env,
+  now: Date.now,
+}
+
+export async function main(io: StatuslineIo = processIo): Promise<number> {
   let line = 'session-retry: no usage'
   try {
-    const text = await readInput(process.stdin)
-    line = runStatusline(text, { env: process.env, now: Date.now() }).line
+    const text = await readInput(io.stdin)
+    line = runStatusline(text, { env: io.env, now: io.now() }).line
   } catch {
     // runStatusline does not throw; keep the default line if anything else did
   }
-  process.stdout.write(`${line}\n`)
+  io.stdout(`${line}\n`)
   return 0
 }
 

@@ -84,8 +84,12 @@ function unknown(code: CcusageFailure, reason: string, now: number): CcusageUnkn
   return { status: 'unknown', code, reason, checkedAt: new Date(now).toISOString() }
 }
 
-/** Reads `ccusage blocks --active --json` output (18.0.11); pure. */
-export function parseCcusageBlocks(stdout: string, now: number): CcusageUsage {
+/**
+ * Reads `ccusage blocks --active --json` output (18.0.11); pure. ccusage reports the limit
+ * (`tokenLimitStatus`) only with a projection, which needs two turns in the block: a numeric
+ * `tokenLimit` the caller passed to ccusage is used when it does not.
+ */
+export function parseCcusageBlocks(stdout: string, now: number, tokenLimit: number | 'max' = 'max'): CcusageUsage {
   let body: unknown
   try {
     body = JSON.parse(stdout)
@@ -105,15 +109,15 @@ export function parseCcusageBlocks(stdout: string, now: number): CcusageUsage {
   if (usedTokens === null) return unknown('bad-output', 'ccusage block has no totalTokens', now)
   const projection = isRecord(block.projection) ? block.projection : {}
   const limitStatus = isRecord(block.tokenLimitStatus) ? block.tokenLimitStatus : {}
-  const tokenLimit = num(limitStatus.limit)
-  const usable = tokenLimit !== null && tokenLimit > 0
+  const limit = num(limitStatus.limit) ?? (typeof tokenLimit === 'number' ? tokenLimit : null)
+  const usable = limit !== null && limit > 0
   return {
     status: 'ok',
     active: true,
     usedTokens,
     projectedTokens: num(projection.totalTokens),
-    tokenLimit: usable ? tokenLimit : null,
-    usedPercentage: usable ? (usedTokens / tokenLimit) * 100 : null,
+    tokenLimit: usable ? limit : null,
+    usedPercentage: usable ? (usedTokens / limit) * 100 : null,
     projectedPercentage: usable ? num(limitStatus.percentUsed) : null,
     blockStart: iso(block.startTime),
     resetsAt: iso(block.endTime),
@@ -142,7 +146,7 @@ export function runCcusage(options: CcusageRunOptions): Promise<CcusageUsage> {
   return new Promise(resolve => {
     const done = (error: (Error & { code?: unknown; killed?: boolean; signal?: unknown }) | null, stdout: string, stderr: string) => {
       const now = options.now + (Date.now() - started)
-      if (!error) return resolve(parseCcusageBlocks(stdout, now))
+      if (!error) return resolve(parseCcusageBlocks(stdout, now, options.tokenLimit))
       if (error.code === 'ENOENT') return resolve(unknown('missing', `ccusage not found (${bin}); install it or set SESSION_RETRY_CCUSAGE_BIN`, now))
       if (error.code === 'EACCES') return resolve(unknown('missing', `ccusage is not executable (${bin})`, now))
       if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve(unknown('bad-output', 'ccusage printed more than the output limit', now))

@@ -1,0 +1,134 @@
+// runStatusline and readInput in-process (the real process is in statusline-process.test.ts),
+// and the hook entry imported cold.
+import t from 'tap'
+import { PassThrough } from 'node:stream'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { MAX_STATUSLINE_INPUT_BYTES, STDIN_TIMEOUT_MS, readInput, runStatusline } from '../../src/usage/run-statusline.js'
+
+const NOW = Date.parse('2026-11-25T12:00:00Z')
+const input = (project: string, rateLimits?: unknown) =>
+  JSON.stringify({
+    session_id: 'abc-123',
+    cwd: project,
+    workspace: { current_dir: project, project_dir: project },
+    ...(rateLimits === undefined ? {} : { rate_limits: rateLimits }),
+  })
+const LIMITS = {
+  five_hour: { used_percentage: 42, resets_at: NOW / 1000 + 3600 },
+  seven_day: { used_percentage: 10, resets_at: NOW / 1000 + 86400 },
+}
+
+t.test('constants are pinned', async t => {
+  t.equal(MAX_STATUSLINE_INPUT_BYTES, 256 * 1024)
+  t.equal(STDIN_TIMEOUT_MS, 2_000)
+})
+
+t.test('records and prints; a relative SESSION_RETRY_HOME is taken from cwd', async t => {
+  const root = t.testdir({ project: {} })
+  const result = runStatusline(input(join(root, 'project'), LIMITS), { env: { SESSION_RETRY_HOME: 'rel-home' }, now: NOW, cwd: root })
+  t.same(result, { line: '5h 42% · 7d 10%', recorded: true })
+  t.same(JSON.parse(readFileSync(join(root, 'rel-home', 'usage.json'), 'utf8')), {
+    source: 'statusline',
+    updatedAt: '2026-11-25T12:00:00.000Z',
+    fiveHour: { usedPercentage: 42, resetsAt: '2026-11-25T13:00:00.000Z' },
+    sevenDay: { usedPercentage: 10, resetsAt: '2026-11-26T12:00:00.000Z' },
+    sessionId: 'abc-123',
+  })
+})
+
+t.test('without rate_limits: the stored windows that have not reset', async t => {
+  const root = t.testdir({ home: {} })
+  const env = { SESSION_RETRY_HOME: join(root, 'home') }
+  runStatusline(input(root, LIMITS), { env, now: NOW })
+  t.same(runStatusline(input(root), { env, now: NOW + 60_000 }), { line: '5h 42% · 7d 10%', recorded: false })
+  t.same(runStatusline(input(root), { env, now: NOW + 2 * 3600_000 }), { line: '7d 10%', recorded: false }, 'the 5h window has reset')
+  t.same(runStatusline(input(root), { env, now: NOW + 2 * 86400_000 }), { line: 'session-retry: no usage', recorded: false })
+  writeFileSync(join(root, 'home', 'usage.json'), 'not json')
+  t.same(runStatusline('', { env, now: NOW }), { line: 'session-retry: no usage', recorded: false })
+})
+
+t.test('a hint without usage, and a write failure as a note', async t => {
+  const root = t.testdir({ home: { 'resume_schedule.json': '' }, 'a-file': 'x' })
+  writeFileSync(join(root, 'home', 'resume_schedule.json'), JSON.stringify({
+    schedules: [{ sessionId: 's1', state: 'scheduled', retryAt: new Date(NOW + 5 * 60_000).toISOString(), cwd: root }],
+  }))
+  t.same(runStatusline(input(root), { env: { SESSION_RETRY_HOME: join(root, 'home') }, now: NOW, }), {
+    line: `resumes ${new Date(NOW + 5 * 60_000).getHours().toString().padStart(2, '0')}:05 (in 5m)`,
+    recorded: false,
+  })
+  const failed = runStatusline(input(root, LIMITS), { env: { SESSION_RETRY_HOME: join(root, 'a-file', 'home') }, now: NOW })
+  t.same(failed, { line: '5h 42% · 7d 10% (usage not saved: ENOTDIR)', recorded: false, error: 'ENOTDIR' })
+  t.notOk(existsSync(join(root, 'a-file', 'home')))
+})
+
+t.test('never throws', async t => {
+  // an env whose getter throws stands for "anything unexpected"
+  const env = new Proxy({}, { get: () => { throw new Error('boom') } }) as NodeJS.ProcessEnv
+  t.same(runStatusline('{}', { env, now: NOW }), { line: 'session-retry: no usage', recorded: false, error: 'write failed' })
+})
+
+t.test('readInput: whole input, limit, timeout, TTY, error', async t => {
+  const whole = new PassThrough()
+  const p1 = readInput(whole)
+  whole.write('{"a":')
+  whole.end('1}')
+  t.equal(await p1, '{"a":1}')
+
+  const big = new PassThrough()
+  const p2 = readInput(big, { maxBytes: 10 })
+  big.write('0123456789')
+  big.write('abc')
+  t.equal(await p2, '', 'over the limit: nothing')
+
+  const open = new PassThrough()
+  const started = Date.now()
+  open.write('partial')
+  t.equal(await readInput(open, { timeoutMs: 50 }), 'partial', 'what came before the timeout')
+  t.ok(Date.now() - started < 1000)
+
+  const tty = Object.assign(new PassThrough(), { isTTY: true })
+  t.equal(await readInput(tty), '', 'a terminal is not read')
+
+  const broken = new PassThrough()
+  const p3 = readInput(broken)
+  broken.write('x')
+  broken.emit('error', new Error('EIO'))
+  t.equal(await p3, 'x')
+
+  const strings = new PassThrough({ encoding: 'utf8' })
+  const p4 = readInput(strings)
+  strings.end('héllo')
+  t.equal(await p4, 'héllo', 'string chunks too')
+})
+
+t.test('hooks/statusline.ts imported cold; main() prints one line and returns 0', async t => {
+  const exitCode = process.exitCode
+  t.teardown(() => void (process.exitCode = exitCode))
+  // the import runs main() on the process's own stdin: here it waits forever, printing nothing
+  const mod = await t.mockImport<typeof import('../../hooks/statusline.js')>('../../hooks/statusline.js', {
+    '../../src/usage/run-statusline.js': {
+      readInput: (stream: PassThrough) => (stream === (process.stdin as unknown) ? new Promise(() => {}) : readInput(stream)),
+      runStatusline,
+    },
+  })
+  t.type(mod.main, 'function')
+
+  const root = t.testdir({})
+  let printed = ''
+  const stdin = new PassThrough()
+  stdin.end(input(root, LIMITS))
+  const io = { stdin, stdout: (text: string) => void (printed += text), env: { SESSION_RETRY_HOME: join(root, 'home') }, now: () => NOW }
+  t.equal(await mod.main(io), 0)
+  t.equal(printed, '5h 42% · 7d 10%\n')
+
+  const failing = await t.mockImport<typeof import('../../hooks/statusline.js')>('../../hooks/statusline.js', {
+    '../../src/usage/run-statusline.js': {
+      readInput: (stream: unknown) => (stream === process.stdin ? new Promise(() => {}) : Promise.reject(new Error('stdin broke'))),
+      runStatusline,
+    },
+  })
+  printed = ''
+  t.equal(await failing.main(io), 0)
+  t.equal(printed, 'session-retry: no usage\n')
+})
