@@ -8,10 +8,12 @@
 //      plugin loaded (`--plugin-dir <repo>`: four blocking hook events) against the same turn without,
 //      and with the plugin loaded but SESSION_RETRY_ENABLED=false (Claude Code's own share); wall
 //      time, plus CPU time from GNU time where there is one (less sensitive to a busy machine)
+//      Then `claude --debug` runs (with / disabled) give each hook's duration as Claude Code logs it.
 // Goals: b/a ≤ 1.15 (far below 1 in practice); e's difference under one bare Node start.
 //
 // Usage: npm run bench   (or, with dist/ built: node bench/hook-startup.bench.mjs [--quick])
-// Env: BENCH_N (40; 8 with --quick), BENCH_CLAUDE_N (15; 3 with --quick), BENCH_SKIP_CLAUDE=1.
+// Env: BENCH_N (40; 8 with --quick), BENCH_CLAUDE_N (15; 3 with --quick), BENCH_DEBUG_N (8; 2),
+// BENCH_SKIP_CLAUDE=1.
 // NODE_EXTRA_CA_CERTS (≈85 ms per Node start on the reference machine), NODE_OPTIONS and
 // NODE_V8_COVERAGE are removed from every process this bench starts.
 // Output: a table, then a `summary:` block of `key: value` lines (quoted by the README and a test).
@@ -33,6 +35,7 @@ const N = Number(process.env.BENCH_N ?? (QUICK ? 8 : 40))
 const WARMUP = QUICK ? 2 : 5
 const N_CLAUDE = Number(process.env.BENCH_CLAUDE_N ?? (QUICK ? 3 : 15))
 const WARMUP_CLAUDE = QUICK ? 1 : 2
+const N_DEBUG = Number(process.env.BENCH_DEBUG_N ?? (QUICK ? 2 : 8))
 /** Pause between two measurements, so a detached stage 2 or an exiting CLI never overlaps the next. */
 const SETTLE_MS = 15
 
@@ -315,6 +318,7 @@ async function claudeBench(tempDirs) {
         await sleep(SETTLE_MS * 2)
       }
     }
+    const hookDurations = await debugHookDurations(sandboxes, pluginArgs)
     // Proof that the plugin really ran: four events per session reached the journal.
     const events = join(sandboxes.with.journalHome, 'sessions', 'events')
     const lines = (id) => {
@@ -330,10 +334,37 @@ async function claudeBench(tempDirs) {
     for (const k of ['without', 'disabled']) {
       if (existsSync(sandboxes[k].journalHome)) throw new Error(`the run "${k}" wrote a journal`)
     }
-    return { times, cpu: GNU_TIME ? cpu : null, journalled: `${complete}/${sessions.length}` }
+    return { times, cpu: GNU_TIME ? cpu : null, journalled: `${complete}/${sessions.length}`, hookDurations }
   } finally {
     await api.close()
   }
+}
+
+/**
+ * How long each hook took as Claude Code itself sees it: `claude --debug` logs, per hook,
+ * `Hooks: Stop [<command>] (plugin <name>) finished with status 0 (7ms)` (2.1.331; SessionEnd is
+ * logged without a duration). Runs `with` and `disabled` N_DEBUG times each, interleaved, and
+ * returns { with: { Event: [ms…] }, disabled: {…} }, or null when the log format is not found.
+ */
+async function debugHookDurations(sandboxes, pluginArgs) {
+  const keys = ['with', 'disabled']
+  const found = { with: {}, disabled: {} }
+  for (let round = 0; round < N_DEBUG; round++) {
+    for (const k of round % 2 === 0 ? keys : [...keys].reverse()) {
+      const id = randomUUID()
+      await timeClaude(sandboxes[k], [...pluginArgs[k], '--debug', '--session-id', id, '-p', 'say hi'])
+      if (k === 'with') await spoolDrained(sandboxes.with.journalHome)
+      let log = ''
+      try {
+        log = readFileSync(join(sandboxes[k].home, '.claude', 'debug', `${id}.txt`), 'utf8')
+      } catch { /* no debug log: reported as not available */ }
+      for (const m of log.matchAll(/Hooks: (\w+)(?::\w+)? \[.*\] \(plugin smart-session-retry@[^)]*\) finished with status \d+ \((\d+)ms\)/g)) {
+        (found[k][m[1]] ??= []).push(Number(m[2]))
+      }
+      await sleep(SETTLE_MS * 2)
+    }
+  }
+  return Object.keys(found.with).length > 0 && Object.keys(found.disabled).length > 0 ? found : null
 }
 
 /** Deterministic PRNG (mulberry32), so two runs on the same samples print the same interval. */
@@ -458,6 +489,32 @@ async function main() {
           claude_cpu_plugin_disabled_median_ms: f1(cs.disabled.median),
           claude_cpu_plugin_overhead_ms: f1(cs.with.median - cs.without.median),
         })
+      }
+      if (c.hookDurations) {
+        const h = c.hookDurations
+        const events = Object.keys(h.with).filter((e) => h.disabled[e])
+        const med = (xs) => quantile(xs, 0.5)
+        console.log('')
+        console.log(`hook durations as Claude Code logs them (claude --debug, ${N_DEBUG} runs each; SessionEnd has no duration in the log):`)
+        console.log('| event | with plugin, median ms (all) | SESSION_RETRY_ENABLED=false, median ms (all) | difference ms |')
+        console.log('|---|---|---|---|')
+        let sumWith = 0
+        let sumDisabled = 0
+        for (const e of events) {
+          sumWith += med(h.with[e])
+          sumDisabled += med(h.disabled[e])
+          console.log(`| ${e} | ${f1(med(h.with[e]))} (${h.with[e].join(', ')}) | ${f1(med(h.disabled[e]))} (${h.disabled[e].join(', ')}) | ${f1(med(h.with[e]) - med(h.disabled[e]))} |`)
+        }
+        console.log(`| sum of ${events.length} | ${f1(sumWith)} | ${f1(sumDisabled)} | ${f1(sumWith - sumDisabled)} = ${f2((sumWith - sumDisabled) / unit)} bare Node starts |`)
+        Object.assign(cpuSummary, {
+          claude_logged_hook_ms_with: f1(sumWith),
+          claude_logged_hook_ms_disabled: f1(sumDisabled),
+          claude_logged_stage1_ms: f1(sumWith - sumDisabled),
+          claude_logged_stage1_node_starts: f2((sumWith - sumDisabled) / unit),
+          claude_logged_hook_events: events.join(','),
+        })
+      } else {
+        console.log('\nhook durations as Claude Code logs them: not available (no durations found in claude --debug logs)')
       }
       console.log(`journal: ${c.journalled} plugin runs left all 4 events (SessionStart, UserPromptSubmit, Stop, SessionEnd)`)
       Object.assign(summary, {

@@ -120,6 +120,14 @@ t.test('hook-startup prints its table and summary', async (t) => {
   } else {
     t.equal(s.claude_cpu_plugin_overhead_ms, undefined, 'no GNU time, no CPU times')
   }
+  // Hook durations from `claude --debug` logs (the format of the pinned 2.1.331)
+  t.match(s, {
+    claude_logged_hook_ms_with: ms,
+    claude_logged_hook_ms_disabled: ms,
+    claude_logged_stage1_ms: signedMs,
+    claude_logged_stage1_node_starts: /^-?\d+\.\d\d$/,
+    claude_logged_hook_events: 'SessionStart,UserPromptSubmit,Stop',
+  }, 'hook durations logged by Claude Code')
   // The ratios are the medians' quotients, as printed (rounding aside).
   const unit = Number(s.node_start_median_ms)
   t.ok(Math.abs(Number(s.hook_stage1_ratio) - Number(s.hook_stage1_median_ms) / unit) < 0.02, 'hook_stage1_ratio = b / a')
