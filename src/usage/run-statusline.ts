@@ -2,15 +2,15 @@
 // stdin (facts §9). It records `rate_limits` to <home>/usage.json and returns one short line.
 // It never throws and never reports a stack: whatever goes wrong, the user still gets a line.
 // Imports only node: built-ins and small own modules (it is bundled into dist/hooks/statusline.cjs).
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { homePaths, resolveHome } from '../journal/home-paths.js'
 import { formatUsage, projectDirs, schedulesForProject, schedulesFrom, statusLineText, waitingHint } from './statusline-text.js'
 import { MAX_USAGE_FILE_BYTES, currentWindows, parseUsageFile, usageFromStatusLine, writeUsageFile, type UsageFile } from './usage-file.js'
 
 /** Status-line JSON larger than this is not looked at (2.1.331 sends about 2 KB). */
 export const MAX_STATUSLINE_INPUT_BYTES = 256 * 1024
-/** Stop waiting for stdin after this long: Claude Code writes it at once and closes it. */
-export const STDIN_TIMEOUT_MS = 2_000
+/** A resume_schedule.json larger than this is not read (a thousand schedules are about 250 KB). */
+export const MAX_SCHEDULE_FILE_BYTES = 4 * 1024 * 1024
 
 export interface StatuslineOptions {
   env: NodeJS.ProcessEnv
@@ -27,12 +27,16 @@ export interface StatuslineResult {
   error?: string
 }
 
+/** The file's text, or null when it is missing, unreadable or larger than `maxBytes`. */
 function readSmall(path: string, maxBytes: number): string | null {
+  let fd: number | undefined
   try {
-    const text = readFileSync(path, 'utf8')
-    return text.length > maxBytes ? null : text
+    fd = openSync(path, 'r')
+    return fstatSync(fd).size > maxBytes ? null : readFileSync(fd, 'utf8')
   } catch {
     return null
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 
@@ -75,46 +79,11 @@ export function runStatusline(stdinText: string, options: StatuslineOptions): St
     const hint =
       dirs.length === 0
         ? ''
-        : waitingHint(schedulesForProject(schedulesFrom(parseJson(readSmall(paths.resumeSchedule, 4 * 1024 * 1024))), dirs), options.now)
+        : waitingHint(schedulesForProject(schedulesFrom(parseJson(readSmall(paths.resumeSchedule, MAX_SCHEDULE_FILE_BYTES))), dirs), options.now)
     const line = statusLineText(formatUsage(usage), hint, error ? `usage not saved: ${error}` : '')
     return error === undefined ? { line, recorded } : { line, recorded, error }
   } catch (e) {
     // Nothing above should throw; if it does, still print a line.
     return { line: statusLineText('', ''), recorded: false, error: errorCode(e) }
   }
-}
-
-/**
- * Reads a readable stream (process.stdin) to its end, at most `maxBytes`, giving up after
- * `timeoutMs`. A TTY is not read (someone ran the command by hand): ''. Never rejects.
- */
-export function readInput(
-  stream: NodeJS.ReadableStream & { isTTY?: boolean; destroy?: () => void },
-  { maxBytes = MAX_STATUSLINE_INPUT_BYTES, timeoutMs = STDIN_TIMEOUT_MS } = {},
-): Promise<string> {
-  if (stream.isTTY) return Promise.resolve('')
-  return new Promise(resolve => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let done = false
-    const finish = () => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      stream.removeListener('data', onData)
-      stream.destroy?.()
-      // Over the limit: nothing (taken as bad input).
-      resolve(size > maxBytes ? '' : Buffer.concat(chunks).toString('utf8'))
-    }
-    const onData = (chunk: Buffer | string) => {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      size += buffer.length
-      if (size > maxBytes) finish()
-      else chunks.push(buffer)
-    }
-    const timer = setTimeout(finish, timeoutMs)
-    stream.on('data', onData)
-    stream.once('end', finish)
-    stream.once('error', finish)
-  })
 }

@@ -1,10 +1,8 @@
-// runStatusline and readInput in-process (the real process is in statusline-process.test.ts),
-// and the hook entry imported cold.
+// runStatusline in-process (the real process is in statusline-process.test.ts).
 import t from 'tap'
-import { PassThrough } from 'node:stream'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { MAX_STATUSLINE_INPUT_BYTES, STDIN_TIMEOUT_MS, readInput, runStatusline } from '../../src/usage/run-statusline.js'
+import { MAX_SCHEDULE_FILE_BYTES, MAX_STATUSLINE_INPUT_BYTES, runStatusline } from '../../src/usage/run-statusline.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
 const input = (project: string, rateLimits?: unknown) =>
@@ -21,7 +19,7 @@ const LIMITS = {
 
 t.test('constants are pinned', async t => {
   t.equal(MAX_STATUSLINE_INPUT_BYTES, 256 * 1024)
-  t.equal(STDIN_TIMEOUT_MS, 2_000)
+  t.equal(MAX_SCHEDULE_FILE_BYTES, 4 * 1024 * 1024)
 })
 
 t.test('records and prints; a relative SESSION_RETRY_HOME is taken from cwd', async t => {
@@ -66,69 +64,4 @@ t.test('never throws', async t => {
   // an env whose getter throws stands for "anything unexpected"
   const env = new Proxy({}, { get: () => { throw new Error('boom') } }) as NodeJS.ProcessEnv
   t.same(runStatusline('{}', { env, now: NOW }), { line: 'session-retry: no usage', recorded: false, error: 'write failed' })
-})
-
-t.test('readInput: whole input, limit, timeout, TTY, error', async t => {
-  const whole = new PassThrough()
-  const p1 = readInput(whole)
-  whole.write('{"a":')
-  whole.end('1}')
-  t.equal(await p1, '{"a":1}')
-
-  const big = new PassThrough()
-  const p2 = readInput(big, { maxBytes: 10 })
-  big.write('0123456789')
-  big.write('abc')
-  t.equal(await p2, '', 'over the limit: nothing')
-
-  const open = new PassThrough()
-  const started = Date.now()
-  open.write('partial')
-  t.equal(await readInput(open, { timeoutMs: 50 }), 'partial', 'what came before the timeout')
-  t.ok(Date.now() - started < 1000)
-
-  const tty = Object.assign(new PassThrough(), { isTTY: true })
-  t.equal(await readInput(tty), '', 'a terminal is not read')
-
-  const broken = new PassThrough()
-  const p3 = readInput(broken)
-  broken.write('x')
-  broken.emit('error', new Error('EIO'))
-  t.equal(await p3, 'x')
-
-  const strings = new PassThrough({ encoding: 'utf8' })
-  const p4 = readInput(strings)
-  strings.end('héllo')
-  t.equal(await p4, 'héllo', 'string chunks too')
-})
-
-t.test('hooks/statusline.ts imported cold; main() prints one line and returns 0', async t => {
-  const exitCode = process.exitCode
-  t.teardown(() => void (process.exitCode = exitCode))
-  // the import runs main() on the process's own stdin: here it waits forever, printing nothing
-  const mod = await t.mockImport<typeof import('../../hooks/statusline.js')>('../../hooks/statusline.js', {
-    '../../src/usage/run-statusline.js': {
-      readInput: (stream: PassThrough) => (stream === (process.stdin as unknown) ? new Promise(() => {}) : readInput(stream)),
-      runStatusline,
-    },
-  })
-  t.type(mod.main, 'function')
-
-  const root = t.testdir({})
-  let printed = ''
-  const stdin = new PassThrough()
-  stdin.end(input(root, LIMITS))
-  const io = { stdin, stdout: (text: string) => void (printed += text), env: { SESSION_RETRY_HOME: join(root, 'home') }, now: () => NOW }
-  t.equal(await mod.main(io), 0)
-  t.equal(printed, '5h 42% · 7d 10%\n')
-
-  const failing = await t.mockImport<typeof import('../../hooks/statusline.js')>('../../hooks/statusline.js', {
-    '../../src/usage/run-statusline.js': {
-      readInput: (stream: unknown) => (stream === process.stdin ? new Promise(() => {}) : Promise.reject(new Error('stdin broke'))),
-      runStatusline,
-    },
-  })
-  printed = ''
-  t.equal(await failing.main(io), 0)
-  t.equal(printed, 'session-retry: no usage\n')
 })
