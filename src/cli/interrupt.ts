@@ -1,5 +1,7 @@
 // "Stop when the user asks": the io's AbortSignal when a caller gave one, else SIGINT/SIGTERM,
-// listened to only while a long-running command runs (a second Ctrl-C then kills as usual).
+// listened to while a long-running command runs. The listener stays until dispose(): with `once`,
+// signal-exit (used by write-file-atomic) saw no other listener on the signal and re-raised it,
+// killing the supervisor mid-shutdown. A second signal during the shutdown ends the process.
 import type { CliIo } from './cli-io.js'
 
 export interface StopRequest {
@@ -11,14 +13,18 @@ export interface StopRequest {
 
 export function stopRequest(io: CliIo): StopRequest {
   const controller = new AbortController()
-  const stop = (): void => controller.abort()
+  const stop = (signal?: NodeJS.Signals): void => {
+    if (controller.signal.aborted && signal) process.exit(130)
+    controller.abort()
+  }
+  const onAbort = (): void => stop()
   const outer = io.signal
   const listened = outer ? [] : (['SIGINT', 'SIGTERM'] as const)
   if (outer) {
     if (outer.aborted) stop()
-    else outer.addEventListener('abort', stop, { once: true })
+    else outer.addEventListener('abort', onAbort, { once: true })
   }
-  for (const name of listened) process.once(name, stop)
+  for (const name of listened) process.on(name, stop)
   const requested = new Promise<void>(resolve => {
     if (controller.signal.aborted) resolve()
     else controller.signal.addEventListener('abort', () => resolve(), { once: true })
@@ -27,7 +33,7 @@ export function stopRequest(io: CliIo): StopRequest {
     signal: controller.signal,
     requested,
     dispose() {
-      outer?.removeEventListener('abort', stop)
+      outer?.removeEventListener('abort', onAbort)
       for (const name of listened) process.removeListener(name, stop)
     },
   }

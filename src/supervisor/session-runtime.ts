@@ -1,8 +1,7 @@
 // One session inside the supervisor: its XState actor, how far its journal has been applied,
 // and the bounded memory (recent event ids, transition history) that goes into its state file.
 import { createActor, type Actor } from 'xstate'
-import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
-import type { RetryPolicyConfig } from '../../state/retry-policy.js'
+import type { SessionContext, SessionMachine } from '../../state/session.machine.js'
 import type { SessionEvent } from '../../state/session-events.js'
 import { HISTORY_LIMIT, RECENT_IDS_LIMIT, STATE_SCHEMA_VERSION, type HistoryEntry, type SessionStateFile } from './session-store.js'
 
@@ -11,7 +10,8 @@ export const MACHINE_VERSION = 1
 
 export interface RuntimeOptions {
   now: () => number
-  policy: RetryPolicyConfig
+  /** Shared by every session of a supervisor (createSessionMachine with its clock and policy). */
+  machine: SessionMachine
   onError: (sessionId: string, error: unknown) => void
   /** The state changed outside a send (a timer fired): the caller persists and acts. */
   onChange: (sessionId: string) => void
@@ -34,8 +34,7 @@ export class SessionRuntime {
     options: RuntimeOptions,
     snapshot?: unknown,
   ) {
-    const machine = createSessionMachine({ now: options.now, policy: options.policy })
-    this.actor = createActor(machine, {
+    this.actor = createActor(options.machine, {
       input: { sessionId },
       ...(snapshot ? { snapshot: snapshot as never } : {}),
       // Microsteps show every state passed through (limited → scheduled in one send).

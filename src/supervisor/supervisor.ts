@@ -15,9 +15,12 @@ import { recordToEvents } from './record-to-events.js'
 import { ResumeRunner } from './resume-runner.js'
 import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
 import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry } from './session-store.js'
-import type { SessionContext } from '../../state/session.machine.js'
+import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
 import { writeSummaryFiles } from './summary-files.js'
 import { randomUUID } from 'node:crypto'
+
+/** current_session.json and resume_schedule.json are rewritten at most this often. */
+export const SUMMARY_DELAY_MS = 250
 
 export interface SupervisorOptions {
   config: Config
@@ -50,6 +53,9 @@ export class Supervisor {
   private readonly queues = new Map<string, Promise<unknown>>()
   private readonly policy: RetryPolicyConfig
   private summaryTimer: NodeJS.Timeout | null = null
+  private summaryDirty = false
+  private summaryWriting = false
+  private readonly machine: SessionMachine
   private stopped = false
   /** Transitions are announced only once the start-up replay is done: old ones are history. */
   private live = false
@@ -66,6 +72,8 @@ export class Supervisor {
       backoffBaseMs: config.backoffBaseMs,
       backoffCapMs: Math.max(DEFAULT_RETRY_POLICY.backoffCapMs, config.backoffBaseMs),
     }
+    // One machine definition for every session: building it costs more than an actor does.
+    this.machine = createSessionMachine({ now: options.now, policy: this.policy })
     this.runner = new ResumeRunner({
       config,
       paths: options.paths,
@@ -114,7 +122,7 @@ export class Supervisor {
   private runtimeOptions() {
     return {
       now: this.options.now,
-      policy: this.policy,
+      machine: this.machine,
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
@@ -267,13 +275,28 @@ export class Supervisor {
     })
   }
 
+  /** At most one summary write in flight; changes meanwhile are folded into the next one. */
   private scheduleSummary(): void {
-    if (this.summaryTimer) return
+    this.summaryDirty = true
+    if (this.summaryTimer || this.summaryWriting) return
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null
+      void this.writeSummary()
+    }, SUMMARY_DELAY_MS)
+  }
+
+  private async writeSummary(): Promise<void> {
+    this.summaryDirty = false
+    this.summaryWriting = true
+    try {
       const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
-      writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget()).catch(error => this.fail(`summary files: ${error.message}`))
-    }, 50)
+      await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget())
+    } catch (error) {
+      this.fail(`summary files: ${(error as Error).message}`)
+    } finally {
+      this.summaryWriting = false
+      if (this.summaryDirty && !this.stopped) this.scheduleSummary()
+    }
   }
 
   /** Work for one session runs in order; an error is logged and does not block the next job. */
