@@ -9,9 +9,9 @@
 # does the least that makes the event durable: the raw stdin goes to
 # <home>/sessions/spool/<id>.event with one `cat`, and validation, enrichment and the append to the
 # journal are left to stage 2 (Node), started detached so that Claude Code neither waits for it nor
-# kills it. If stage 2 never runs (no `node` on PATH, killed), the supervisor promotes the spool.
-# SIGTERM is ignored for these few milliseconds (inherited by `cat` and stage 2): that is what keeps
-# a record from being cut in half.
+# kills it (NODE_OPTIONS is cleared for it: preloads have no business in a hook). If stage 2 never runs (no `node` on PATH, killed), the supervisor promotes the spool.
+# SIGTERM is ignored for these few milliseconds (inherited by `cat`): that is what keeps a record
+# from being cut in half. Node resets SIGTERM at start-up, so stage 2 is protected by setsid instead.
 #
 # Whatever happens it exits 0 and prints nothing on stdout (Claude Code reads stdout).
 
@@ -76,8 +76,8 @@ if [ -z "${ssr_root:-}" ]; then
 fi
 ssr_stage2=$ssr_root/dist/hooks/journal-event.cjs
 if command -v setsid >/dev/null 2>&1; then
-  setsid node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
+  NODE_OPTIONS= setsid node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
 else
-  node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
+  NODE_OPTIONS= node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
 fi
 exit 0

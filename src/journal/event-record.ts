@@ -53,6 +53,8 @@ export interface JournalRecord {
   exitCode?: number | null
   limited?: boolean
   pid?: number
+  /** Five-hour usage (0-100) the status line last recorded, when fresh: the adaptive wait uses it. */
+  usedPercentage?: number
   /** ScheduleStaggered: the earliest retry time (epoch ms) the supervisor allows this session. */
   notBefore?: number
 }

@@ -17,6 +17,8 @@ import { Buffer } from 'node:buffer'
 import { join } from 'node:path'
 import { appendRecord } from './append-record.js'
 import { recoverLostLimit } from './recover-lost-limit.js'
+import { parseUsageFile } from '../usage/usage-file.js'
+import { assessUsage } from '../usage/usage-snapshot.js'
 import { recordFromHookPayload, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
 import type { HomePaths } from './home-paths.js'
 
@@ -111,6 +113,10 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   }
   const claimed = `${file}${CLAIM_MARK}${process.pid}`
   if (!rename(file, claimed)) return 'skipped'
+  if (parsed.value.event === 'StopFailure' || parsed.value.event === 'Stop') {
+    const used = freshUsage(paths, options.now())
+    if (used !== null) parsed.value.usedPercentage = used
+  }
   try {
     appendRecord(paths, parsed.value)
   } catch (error) {
@@ -152,6 +158,18 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   if (Number.isSafeInteger(claudePid) && claudePid > 1) full.claudePid = claudePid
   if (pane && /^%\d{1,9}$/.test(pane)) full.tmuxPane = pane
   return recordFromHookPayload(payload, full)
+}
+
+/** The status line's five-hour figure, written into the journal so a replay decides the same way. */
+function freshUsage(paths: HomePaths, now: number): number | null {
+  try {
+    const parsed = parseUsageFile(readFileSync(paths.usageFile, 'utf8'))
+    if (!parsed.ok) return null
+    const reading = assessUsage(parsed.usage, now)
+    return reading.status === 'ok' && !reading.stale ? (parsed.usage.fiveHour?.usedPercentage ?? null) : null
+  } catch {
+    return null
+  }
 }
 
 function quarantine(paths: HomePaths, entry: SpoolEntry, file: string, why: string, options: PromoteOptions): Outcome {

@@ -43,9 +43,9 @@ export async function recordToEvents(record: JournalRecord, options: TranslateOp
     case 'UserPromptSubmit':
       return [{ type: 'prompt.submitted', at }]
     case 'Stop':
-      return [(await limitFromStop(record, at, options)) ?? { type: 'turn.completed', at }]
+      return [withUsage(record, (await limitFromStop(record, at, options)) ?? { type: 'turn.completed', at })]
     case 'StopFailure':
-      return [await limitFromStopFailure(record, at, options)]
+      return [withUsage(record, await limitFromStopFailure(record, at, options))]
     case 'SessionEnd':
       return [{ type: 'session.ended', at, reason: record.reason ?? 'other' }]
     case 'ResumeRequested':
@@ -65,6 +65,10 @@ export async function recordToEvents(record: JournalRecord, options: TranslateOp
     default:
       return []
   }
+}
+
+function withUsage(record: JournalRecord, event: SessionEvent): SessionEvent {
+  return event.type === 'limit.detected' && Number.isFinite(record.usedPercentage) ? { ...event, usedPercentage: record.usedPercentage! } : event
 }
 
 /** Before StopFailure existed (Claude Code < 2.1.78) a limit ended the turn with a plain Stop. */

@@ -4,6 +4,7 @@ import { packageVersion } from '../cli/package-version.js'
 import { startHttpApi, type HttpApi } from '../http/http-api.js'
 import type { IntegrationsConfig } from '../integrations/integrations-config.js'
 import { startIntegrations } from '../integrations/start-integrations.js'
+import { UsageWatch } from './usage-watch.js'
 import { homePaths } from '../journal/home-paths.js'
 import { JournalWatcher } from './journal-watcher.js'
 import { createFileLogger } from './logger.js'
@@ -61,7 +62,10 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await supervisor.restoreAll()
     await watcher.start()
     // Resuming sessions matters more than the API: a port clash is reported, not fatal.
-    const extraHealth = () => ({ integrations: integrations.health() })
+    const usage = new UsageWatch(paths, process.env, config.monitorIntervalMs, log)
+    timers.push(setInterval(() => void usage.refresh(Date.now()), config.monitorIntervalMs))
+    void usage.refresh(Date.now())
+    const extraHealth = () => ({ integrations: integrations.health(), usage: usage.current })
     api = await startHttpApi({ config, paths, supervisor, log, now: Date.now, version: packageVersion(), extraHealth }).catch(error => {
       const message = `HTTP API not started: ${(error as Error).message}`
       supervisor.stats.lastError = message

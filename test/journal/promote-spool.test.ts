@@ -82,3 +82,16 @@ t.test('no spool folder: nothing to do', async t => {
   const paths = homePaths(join(t.testdir(), 'nothing'))
   t.same(promoteSpool(paths, { now: Date.now, log: () => {}, isAlive: () => false }), { promoted: 0, quarantined: 0, failed: 0, sessionStarts: 0 })
 })
+
+t.test('a Stop or StopFailure carries the fresh five-hour usage the status line recorded', async t => {
+  const { paths, options, spool, journal } = setup(t)
+  writeFileSync(paths.usageFile, JSON.stringify({ source: 'statusline', updatedAt: new Date().toISOString(), fiveHour: { usedPercentage: 97, resetsAt: new Date(Date.now() + 3_600_000).toISOString() }, sevenDay: null }))
+  spool('a.event', `ssr1 1 2 \n${payload('StopFailure', { error: 'rate_limit' })}`, 1_000_001)
+  spool('b.event', `ssr1 1 2 \n${payload('UserPromptSubmit')}`, 1_000_002)
+  promoteSpool(paths, options)
+  t.same(journal().map(r => r.usedPercentage), [97, undefined])
+  writeFileSync(paths.usageFile, JSON.stringify({ source: 'statusline', updatedAt: new Date(Date.now() - 3_600_000).toISOString(), fiveHour: { usedPercentage: 10, resetsAt: null }, sevenDay: null }))
+  spool('c.event', `ssr1 1 2 \n${payload('Stop')}`, 1_000_003)
+  promoteSpool(paths, options)
+  t.equal(journal()[2].usedPercentage, undefined, 'a stale figure is not used')
+})

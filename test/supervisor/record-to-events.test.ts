@@ -86,3 +86,10 @@ t.test('a limit reported over HTTP carries the folder of a session first heard o
   const [event] = await recordToEvents(rec('LimitReported', { origin: 'http', resetAt: AT + 1000, cwd: '/work/app', transcriptPath: '/t/x.jsonl' }), opts)
   t.match(event, { type: 'limit.detected', cwd: '/work/app', transcriptPath: '/t/x.jsonl' })
 })
+
+t.test('the usage recorded with a limit reaches the policy', async t => {
+  const [event] = await recordToEvents(rec('StopFailure', { error: 'rate_limit', usedPercentage: 97 }), opts)
+  t.match(event, { type: 'limit.detected', usedPercentage: 97 })
+  const [turn] = await recordToEvents(rec('Stop', { lastAssistantMessage: 'done', usedPercentage: 40 }), opts)
+  t.same(turn, { type: 'turn.completed', at: AT }, 'a normal turn carries nothing')
+})

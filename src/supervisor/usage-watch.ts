@@ -1,0 +1,33 @@
+// The best usage figure for /health: Claude Code's exact one from the status line when fresh,
+// else ccusage's estimate (run at most once per monitor interval), each labelled with its source.
+import type { HomePaths } from '../journal/home-paths.js'
+import { CcusageSource, ccusageBin } from '../usage/ccusage-source.js'
+import { bestUsage, readUsage, type BestUsage } from '../usage/usage-snapshot.js'
+import type { Logger } from './logger.js'
+
+export class UsageWatch {
+  current: BestUsage | null = null
+  private readonly ccusage: CcusageSource
+
+  constructor(
+    private readonly paths: HomePaths,
+    env: NodeJS.ProcessEnv,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+  ) {
+    this.ccusage = new CcusageSource({ bin: ccusageBin(env), env })
+  }
+
+  async refresh(now: number): Promise<void> {
+    try {
+      const exact = await readUsage(this.paths, now)
+      // ccusage only when the status line has nothing fresh: it reads every transcript.
+      const fresh = exact.status === 'ok' && !exact.stale
+      const estimate = fresh ? null : await this.ccusage.poll({ now, intervalMs: this.intervalMs })
+      if (estimate?.newFailure && estimate.usage.status === 'unknown') this.log.info('usage estimate unavailable', { reason: estimate.usage.reason })
+      this.current = bestUsage(exact, estimate?.usage ?? this.ccusage.latest())
+    } catch (error) {
+      this.log.warn('usage refresh failed', { error: (error as Error).message })
+    }
+  }
+}
