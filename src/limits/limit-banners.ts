@@ -3,16 +3,9 @@
 // and the banner builders in @anthropic-ai/claude-code 2.1.77 (cli.js, `QW9`/`UW9`).
 // Pure: no clock, no zone; reading the reset time is reset-time.ts's job.
 
-export type LimitKind =
-  | 'five_hour'
-  | 'weekly'
-  | 'weekly_opus'
-  | 'weekly_sonnet'
-  | 'extra_usage'
-  | 'api_rate_limit'
-  | 'overloaded'
-  | 'server_throttle'
-  | 'unknown'
+// One list of limit kinds for the parser and the machine.
+import type { LimitKind } from '../../state/session-events.js'
+export type { LimitKind }
 
 /** hard_limit: schedule a resume at the reset; transient: short backoff; warning: do nothing. */
 export type BannerCategory = 'hard_limit' | 'transient' | 'warning'

@@ -2,10 +2,29 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { claudeCommand } from './claude-cli.js'
 import { repoRoot } from './hook-process.js'
 import { waitFor } from './wait-for.js'
 
 export const cliMain = join(repoRoot, 'dist', 'src', 'cli', 'main.js')
+
+/**
+ * The environment of a supervisor that resumes with the real Claude Code of a sandbox (with this
+ * repository as its plugin), on test time scales: 1 s margin and tick, no stagger, a free port.
+ */
+export function supervisorEnv(sandboxEnv: NodeJS.ProcessEnv, home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...sandboxEnv,
+    SESSION_RETRY_HOME: home,
+    SESSION_RETRY_CLAUDE_BIN: claudeCommand().file,
+    SESSION_RETRY_CLAUDE_ARGS: JSON.stringify(['--plugin-dir', repoRoot]),
+    SESSION_RETRY_RESUME_MARGIN: '1',
+    SESSION_RETRY_MONITOR_INTERVAL: '1',
+    SESSION_RETRY_STAGGER: '0',
+    SESSION_RETRY_PORT: '0',
+    ...extra,
+  }
+}
 
 export interface SupervisorProcess {
   child: ChildProcess

@@ -1,6 +1,7 @@
 // The plugin loaded by the real Claude Code CLI (--plugin-dir on this repository) against the
 // fake API: real hook payloads flow through both stages into the journal.
 import t from 'tap'
+import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
@@ -11,7 +12,7 @@ import { waitFor } from '../helpers/wait-for.js'
 const api = await startFakeApi()
 t.teardown(() => api.close())
 
-async function sandbox(t: Tap.Test): Promise<{ sb: ClaudeSandbox; home: string }> {
+async function sandbox(t: Test): Promise<{ sb: ClaudeSandbox; home: string }> {
   const sb = await makeSandbox(api)
   t.teardown(() => sb.cleanup())
   return { sb, home: join(sb.home, '.devflow') }

@@ -1,5 +1,6 @@
 // Stage 2 in-process: claiming, ordering, grace for files still being written, reclaiming dead claims.
 import t from 'tap'
+import type { Test } from 'tap'
 import { readFileSync, readdirSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { homePaths } from '../../src/journal/home-paths.js'
@@ -8,7 +9,7 @@ import { INCOMPLETE_GRACE_MS, parseSpoolFile, promoteSpool } from '../../src/jou
 const ID = 'sess-1'
 const payload = (event: string, extra: object = {}) => JSON.stringify({ session_id: ID, hook_event_name: event, cwd: '/p', ...extra })
 
-function setup(t: Tap.Test) {
+function setup(t: Test) {
   const paths = homePaths(join(t.testdir(), 'home'))
   mkdirSync(paths.spoolDir, { recursive: true })
   const logs: string[] = []

@@ -1,5 +1,6 @@
 // A StopFailure lost in `claude -p` is rebuilt from the transcript when SessionEnd arrives.
 import t from 'tap'
+import type { Test } from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JournalRecord } from '../../src/journal/event-record.js'
@@ -12,7 +13,7 @@ const rec = (event: string, ts: string, extra: Partial<JournalRecord> = {}): Jou
 const limitRow = (ts: string, extra: object = {}) =>
   JSON.stringify({ type: 'assistant', uuid: 'c1dd0000-0000-0000-0000-000000000001', timestamp: ts, sessionId: SID, isSidechain: false, message: { role: 'assistant', content: [{ type: 'text', text: "You've hit your 5-hour limit · resets 4:01am (UTC)" }] }, error: 'rate_limit', isApiErrorMessage: true, ...extra })
 
-function setup(t: Tap.Test, journal: JournalRecord[], transcript: string[]) {
+function setup(t: Test, journal: JournalRecord[], transcript: string[]) {
   const dir = t.testdir()
   const paths = homePaths(join(dir, 'home'))
   mkdirSync(paths.eventsDir, { recursive: true })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { claudeCommand, makeSandbox, runClaude } from '../helpers/claude-cli.js'
 import { repoRoot, runHook } from '../helpers/hook-process.js'
-import { readState, startSupervisor, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
+import { readState, startSupervisor, supervisorEnv, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 // A seeded generator so a failing run can be repeated: SEED=<n> npx tap test/supervisor/crash-safety.test.ts
@@ -27,16 +27,7 @@ t.test('SIGKILL at random moments: final state = clean replay, no attempt starte
   const sb = await makeSandbox(api)
   t.teardown(() => sb.cleanup())
   const home = join(sb.home, '.devflow')
-  const env = {
-    ...sb.env,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_CLAUDE_BIN: claudeCommand().file,
-    SESSION_RETRY_CLAUDE_ARGS: JSON.stringify(['--plugin-dir', repoRoot]),
-    SESSION_RETRY_RESUME_MARGIN: '1',
-    SESSION_RETRY_MONITOR_INTERVAL: '1',
-    SESSION_RETRY_STAGGER: '0',
-    SESSION_RETRY_PORT: '0',
-  }
+  const env = supervisorEnv(sb.env, home)
 
   // Limited sessions whose resets fall due while the supervisor is being killed.
   const ids: string[] = []

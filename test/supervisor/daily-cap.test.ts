@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { claudeCommand, makeSandbox, runClaude } from '../helpers/claude-cli.js'
 import { repoRoot } from '../helpers/hook-process.js'
-import { cliMain, startSupervisor, waitForState } from '../helpers/supervisor-process.js'
+import { cliMain, startSupervisor, supervisorEnv, waitForState } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 t.test('the (N+1)th automatic resume of the day waits for a manual resume', async t => {
@@ -17,17 +17,7 @@ t.test('the (N+1)th automatic resume of the day waits for a manual resume', asyn
   const sb = await makeSandbox(api)
   t.teardown(() => sb.cleanup())
   const home = join(sb.home, '.devflow')
-  const env = {
-    ...sb.env,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_CLAUDE_BIN: claudeCommand().file,
-    SESSION_RETRY_CLAUDE_ARGS: JSON.stringify(['--plugin-dir', repoRoot]),
-    SESSION_RETRY_RESUME_MARGIN: '1',
-    SESSION_RETRY_MONITOR_INTERVAL: '1',
-    SESSION_RETRY_STAGGER: '0',
-    SESSION_RETRY_MAX_RESUMES_PER_DAY: '1',
-    SESSION_RETRY_PORT: '0',
-  }
+  const env = supervisorEnv(sb.env, home, { SESSION_RETRY_MAX_RESUMES_PER_DAY: '1' })
   const supervisor = await startSupervisor(env)
   t.teardown(() => supervisor.stop())
   const [first, second] = [randomUUID(), randomUUID()]

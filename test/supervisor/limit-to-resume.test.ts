@@ -1,33 +1,23 @@
 // End to end: the real Claude Code CLI hits a limit against the fake API, the real supervisor
 // schedules it from the transcript's exact reset, resumes it with the real `claude --resume`.
 import t from 'tap'
+import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { claudeCommand, makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cli.js'
 import { repoRoot } from '../helpers/hook-process.js'
-import { startSupervisor, waitForState } from '../helpers/supervisor-process.js'
+import { startSupervisor, supervisorEnv, waitForState } from '../helpers/supervisor-process.js'
 
 const api = await startFakeApi()
 t.teardown(() => api.close())
 
-async function world(t: Tap.Test, extraEnv: Record<string, string> = {}) {
+async function world(t: Test, extraEnv: Record<string, string> = {}) {
   const sb: ClaudeSandbox = await makeSandbox(api)
   t.teardown(() => sb.cleanup())
   const home = join(sb.home, '.devflow')
-  const env = {
-    ...sb.env,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_CLAUDE_BIN: claudeCommand().file,
-    SESSION_RETRY_CLAUDE_ARGS: JSON.stringify(['--plugin-dir', repoRoot]),
-    SESSION_RETRY_RESUME_MARGIN: '1',
-    SESSION_RETRY_MONITOR_INTERVAL: '1',
-    SESSION_RETRY_STAGGER: '0',
-    SESSION_RETRY_BACKOFF_BASE: '1',
-    SESSION_RETRY_PORT: '0',
-    ...extraEnv,
-  }
+  const env = supervisorEnv(sb.env, home, { SESSION_RETRY_BACKOFF_BASE: '1', ...extraEnv })
   const supervisor = await startSupervisor(env)
   t.teardown(() => supervisor.stop())
   return { sb, home, supervisor }

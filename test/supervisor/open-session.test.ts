@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { claudeCommand, makeSandbox } from '../helpers/claude-cli.js'
 import { repoRoot } from '../helpers/hook-process.js'
-import { startSupervisor, waitForState } from '../helpers/supervisor-process.js'
+import { startSupervisor, supervisorEnv, waitForState } from '../helpers/supervisor-process.js'
 import { startClaudeTui } from '../helpers/tmux.js'
 
 t.test('an open session is left to its owner, then marked needsUser', async t => {
@@ -18,16 +18,7 @@ t.test('an open session is left to its owner, then marked needsUser', async t =>
   // Claude Code's own auto-continue off, so the owner stays idle and the grace period runs out.
   writeFileSync(join(sb.home, '.claude', 'settings.json'), JSON.stringify({ autoContinueAtUsageLimit: false }))
   const home = join(sb.home, '.devflow')
-  const env = {
-    ...sb.env,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_CLAUDE_BIN: claudeCommand().file,
-    SESSION_RETRY_CLAUDE_ARGS: JSON.stringify(['--plugin-dir', repoRoot]),
-    SESSION_RETRY_RESUME_MARGIN: '1',
-    SESSION_RETRY_MONITOR_INTERVAL: '1',
-    SESSION_RETRY_OWNER_GRACE: '2',
-    SESSION_RETRY_PORT: '0',
-  }
+  const env = supervisorEnv(sb.env, home, { SESSION_RETRY_OWNER_GRACE: '2' })
   const supervisor = await startSupervisor(env)
   t.teardown(() => supervisor.stop())
   const id = randomUUID()
