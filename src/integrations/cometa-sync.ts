@@ -3,7 +3,7 @@
 // The transition listener only builds a small JSON string and queues it.
 import type { Logger } from '../supervisor/logger.js'
 import type { Transition, TransitionListener } from '../supervisor/supervisor.js'
-import { QueuedPoster, type PosterHealth } from './queued-poster.js'
+import { QueuedPoster, type PosterHealth, type PosterTuning } from './queued-poster.js'
 
 /** What `attach` needs of the supervisor: its transition listener API, nothing else. */
 export interface TransitionSource {
@@ -46,16 +46,10 @@ function isoOrNull(ms: number | null | undefined): string | null {
   return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null
 }
 
-export interface CometaSyncOptions {
+export interface CometaSyncOptions extends PosterTuning {
   url: string
   log: Logger
   now: () => number
-  fetch?: typeof fetch
-  queueLimit?: number
-  retryBaseMs?: number
-  retryCapMs?: number
-  requestTimeoutMs?: number
-  closeFlushMs?: number
 }
 
 const HEADERS = { 'Content-Type': 'application/json', 'User-Agent': 'smart-session-retry' }

@@ -7,7 +7,7 @@ import type { Logger } from '../supervisor/logger.js'
 import type { Transition } from '../supervisor/supervisor.js'
 import type { TransitionSource } from './cometa-sync.js'
 import { DesktopNotifier, type DesktopHealth, type Notification } from './desktop-notify.js'
-import { POSTER_DEFAULTS, QueuedPoster, redactUrl, type PosterHealth } from './queued-poster.js'
+import { POSTER_DEFAULTS, QueuedPoster, redactUrl, type PosterHealth, type PosterTuning } from './queued-poster.js'
 
 export type { Notification } from './desktop-notify.js'
 
@@ -90,7 +90,7 @@ export function webhookItem(n: Notification) {
   return { body: n.body, headers: { 'Content-Type': 'text/plain; charset=utf-8', Title: headerValue(n.title), 'User-Agent': 'smart-session-retry' } }
 }
 
-export interface NotifierOptions {
+export interface NotifierOptions extends PosterTuning {
   desktop: boolean
   webhookUrl: string | null
   log: Logger
@@ -99,12 +99,6 @@ export interface NotifierOptions {
   /** For the desktop command (PATH, DISPLAY, DBUS_SESSION_BUS_ADDRESS); default process.env. */
   env?: NodeJS.ProcessEnv
   platform?: NodeJS.Platform
-  fetch?: typeof fetch
-  queueLimit?: number
-  retryBaseMs?: number
-  retryCapMs?: number
-  requestTimeoutMs?: number
-  closeFlushMs?: number
 }
 
 export interface NotifierHealth {

@@ -41,7 +41,17 @@ export interface PosterHealth {
   reachable: boolean | null
 }
 
-export interface QueuedPosterOptions {
+/** How a poster queues, retries and gives up; the senders built on it (Cometa, webhook) pass it through. */
+export interface PosterTuning {
+  fetch?: typeof fetch
+  queueLimit?: number
+  retryBaseMs?: number
+  retryCapMs?: number
+  requestTimeoutMs?: number
+  closeFlushMs?: number
+}
+
+export interface QueuedPosterOptions extends PosterTuning {
   /** For log lines: `cometa`, `webhook`. */
   name: string
   url: string
@@ -49,12 +59,6 @@ export interface QueuedPosterOptions {
   shownUrl?: string
   log: Logger
   now: () => number
-  fetch?: typeof fetch
-  queueLimit?: number
-  retryBaseMs?: number
-  retryCapMs?: number
-  requestTimeoutMs?: number
-  closeFlushMs?: number
 }
 
 /** The wait before retry number `failures` (1-based): base, 2·base, 4·base, … capped. */

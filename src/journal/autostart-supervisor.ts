@@ -2,22 +2,17 @@
 // nothing else. Runs in stage 2 (already detached from Claude Code), so it costs no prompt time.
 // A race between two SessionStarts is harmless: the supervisor's singleton lock turns the second away.
 import { spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HomePaths } from './home-paths.js'
-import { isProcessAlive } from './promote-spool.js'
+import { runningSupervisorPid } from './supervisor-pid.js'
 
 export function autostartDisabled(env: NodeJS.ProcessEnv): boolean {
   return /^(0|false|no|off)$/i.test(env.SESSION_RETRY_AUTOSTART ?? '')
 }
 
 export function supervisorAlive(paths: HomePaths): boolean {
-  try {
-    const pid = Number(readFileSync(paths.pidFile, 'utf8').trim())
-    return Number.isSafeInteger(pid) && pid > 0 && isProcessAlive(pid)
-  } catch {
-    return false
-  }
+  return runningSupervisorPid(paths) !== null
 }
 
 /** Starts `session-retry supervisor run` detached; returns its pid, or null when it did not start. */

@@ -2,10 +2,10 @@
 // lock is the guard; the pid file says who holds it, so a second start can name the owner,
 // and a lock left by a killed supervisor is taken over once it is stale.
 import lockfile from 'proper-lockfile'
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import writeFileAtomic from 'write-file-atomic'
 import type { HomePaths } from '../journal/home-paths.js'
-import { isProcessAlive } from '../journal/promote-spool.js'
+import { readPidFile, runningSupervisorPid } from '../journal/supervisor-pid.js'
 
 /** A held lock's mtime is refreshed every UPDATE ms; one older than STALE ms is abandoned. */
 export const LOCK_STALE_MS = 4_000
@@ -21,20 +21,7 @@ export interface SingletonHandle {
   release(): Promise<void>
 }
 
-export function readPidFile(paths: HomePaths): number | null {
-  try {
-    const pid = Number(readFileSync(paths.pidFile, 'utf8').trim())
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : null
-  } catch {
-    return null
-  }
-}
-
-/** The pid of a live supervisor of this home, or null. */
-export function runningSupervisorPid(paths: HomePaths): number | null {
-  const pid = readPidFile(paths)
-  return pid !== null && pid !== process.pid && isProcessAlive(pid) ? pid : null
-}
+export { readPidFile, runningSupervisorPid }
 
 export async function acquireSingleton(paths: HomePaths, onCompromised: (error: Error) => void): Promise<SingletonHandle> {
   const owner = runningSupervisorPid(paths)

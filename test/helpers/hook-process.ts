@@ -2,11 +2,11 @@
 // JSON on stdin, an environment, and nothing else.
 import { spawn } from 'node:child_process'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { repoRoot } from './claude-cli.js'
 import { waitFor } from './wait-for.js'
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export { repoRoot }
 export const hookScript = join(repoRoot, 'hooks', 'record-event.sh')
 export const stage2Bundle = join(repoRoot, 'dist', 'hooks', 'journal-event.cjs')
 
