@@ -26,8 +26,10 @@
  *                  except the late limit of the run that just failed (may move later);
  *                  schedule.staggered → max(policy time, notBefore)
  *   due            (the supervisor journals resume.started)
- *   resuming       turn.completed → active; limit.detected → limited; resume.exited:
- *                  limited → limited, exit 0 → active, else → scheduled (backoff) | exhausted;
+ *   resuming       turn.completed → active (an unmarked run's; a marked run's waits for its
+ *                  exit); limit.detected → limited; resume.exited by verdict: limited → limited,
+ *                  completed → active, blocked → needsUser, not-started → scheduled (now),
+ *                  claude not startable → needsUser, else → scheduled (backoff) | exhausted;
  *                  the run's own session.started / prompt.submitted: stay
  *   awaitingOwner  activity → active; session.ended → due; owner.timeout → needsUser;
  *                  limit.detected → limited; resume.started spawn → resuming
@@ -41,6 +43,7 @@
  *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due;
  *                  in due: marks the retry manual (the runner's daily cap does not hold it back)
  *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
+ *   resume.refused     any state → needsUser (plan mode, a bypass not allowed, a missing folder)
  *   resume.started     any state → resuming (spawn) / awaitingOwner (owner): the supervisor
  *                  journals it, and a replay never sees the timer that made the session due
  *                  (a second start while resuming / awaiting the owner is ignored)
@@ -648,7 +651,9 @@ export function createSessionMachine(options: SessionMachineOptions) {
         { target: '.awaitingOwner', actions: 'startResume' },
       ],
       'resume.exited': { actions: 'recordExit' },
-      'resume.refused': { actions: 'touch' },
+      // Journaled when the session was due; a replay may apply it before the (unjournaled) timer
+      // that made it due, so it is accepted from any state, like resume.started.
+      'resume.refused': { target: '.needsUser', actions: 'refuse' },
       'resume.requested': { actions: 'touch' },
       'schedule.cancelled': { actions: 'touch' },
       'schedule.staggered': { actions: 'touch' },
@@ -709,7 +714,6 @@ export function createSessionMachine(options: SessionMachineOptions) {
       // The supervisor's runner takes over: it journals resume.started.
       due: {
         on: {
-          'resume.refused': { target: 'needsUser', actions: 'refuse' },
           // Already due, but held back (daily cap, spacing): a manual request lifts that.
           'resume.requested': { actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },

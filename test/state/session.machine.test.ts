@@ -209,7 +209,7 @@ t.test('due -> resume.started: spawn -> resuming, owner -> awaitingOwner', async
     t.equal(h.ctx().attempts, 1)
     t.equal(h.ctx().retryAt, null, 'nothing pending while resuming')
     t.strictSame(h.ctx().lastResume, {
-      attempt: 1, mode, startedAt: h.clock.now(), exitedAt: null, exitCode: null, turnCompleted: false, outcome, at: h.clock.now(),
+      attempt: 1, mode, startedAt: h.clock.now(), exitedAt: null, exitCode: null, turnCompleted: false, outcome, at: h.clock.now(), marked: false, permissionMode: null, details: null,
     })
   }
 })
