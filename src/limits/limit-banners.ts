@@ -129,7 +129,7 @@ const RULES: Rule[] = [
     judge: (m, after, next) => limitReached(m[1] ?? '', after, next),
   },
   {
-    re: /continuing\s+automatically\s+(?=at\b|in\b)/iy,
+    re: /continuing\s+(?=automatically\s+(?:at|in)\b)/iy,
     judge: () => hard('unknown', 'auto-continue', "Claude Code's own auto-continue is waiting for the reset"),
   },
   {

@@ -57,7 +57,7 @@ export interface ParseOptions {
 
 // The keyword before a reset time: "resets 3am", "will reset at 1pm", "resets in 2 hours",
 // "set to continue automatically at 4:24am", "try again in 30 seconds".
-const RESET_KEYWORD_RE = /\b(?:resets?(?:\s+at)?|continu(?:e|ing)\s+automatically\s+at|try\s+again(?=\s+(?:at|in)\s))\s+/gi
+const RESET_KEYWORD_RE = /\b(?:resets?(?:\s+(?:at|by))?|(?:continu(?:e|ing)\s+)?automatically\s+at|try\s+again(?=\s+(?:at|in)\s))\s+/gi
 
 export function parseLimitMessage(text: string, options: ParseOptions): LimitParse {
   const { banners: all, applied } = findBanners(text)
