@@ -639,8 +639,29 @@ t.test('the result is plain JSON', async (t) => {
 })
 
 t.test('pure: no clock, env or file reads in src/limits parsing', async (t) => {
-  for (const file of ['parse-limit-message.ts', 'limit-banners.ts', 'reset-time.ts']) {
+  for (const file of ['parse-limit-message.ts', 'limit-banners.ts', 'reset-time.ts', 'normalize-text.ts']) {
     const src = readFileSync(new URL(`../../src/limits/${file}`, import.meta.url), 'utf8')
     t.notMatch(src, /Date\.now\(|new Date\(\)|process\.env|node:fs|from 'fs'/, file)
   }
+})
+
+t.test('reasons: a wrapped head is joined, and an auto-continue line defers to its banner', async (t) => {
+  const now = Date.parse('2026-07-13T07:00:00Z')
+  const wrapped = parseLimitMessage("⎿  You've hit your\n   session limit · resets 8:30pm (Asia/Tokyo)", { now, timeZone: 'UTC' })
+  t.equal(wrapped.family, 'hit-your-limit')
+  t.equal(wrapped.resetAt, Date.parse('2026-07-13T11:30:00Z'))
+  t.match(wrapped.reasons.join('\n'), /joined a banner wrapped across two lines/)
+  const stopped = parseLimitMessage(
+    "You've hit your session limit · resets 8:30pm (Asia/Tokyo)\nAutomatic continue stopped after repeated usage-limit hits · /rate-limit-options to try again",
+    { now, timeZone: 'UTC' },
+  )
+  t.equal(stopped.family, 'hit-your-limit')
+  t.equal(stopped.kind, 'five_hour')
+  t.match(stopped.reasons.join('\n'), /auto-continue gave up/)
+})
+
+t.test('plain text takes no normalisation and says none', async (t) => {
+  const r = parseLimitMessage("You've hit your limit · resets 3pm (UTC)", { now: 0, timeZone: 'UTC' })
+  t.notMatch(r.reasons.join('\n'), /normalised/)
+  t.match(r.reasons[0], /^family hit-your-limit: /)
 })
