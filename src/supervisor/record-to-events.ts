@@ -3,6 +3,7 @@
 // transcript row is a limit becomes `limit.detected` with the best reset time available
 // (transcript epoch > banner text > none; facts, section 3).
 import type { JournalRecord } from '../journal/event-record.js'
+import { firstLine } from './run-outcome.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { readTranscriptLimit, type TranscriptLimit } from '../limits/read-transcript-limit.js'
 import { isPermissionMode, RUN_OUTCOMES, type HookFacts, type LimitDetectedEvent, type RunDetails, type SessionEvent } from '../../state/session-events.js'
@@ -143,6 +144,8 @@ async function limitFromStopFailure(record: JournalRecord, at: number, options: 
   if (row && (row.limited || row.transient)) return fromRow(row, at)
   const parsed = parseLimitMessage(record.lastAssistantMessage ?? '', { now: at, timeZone: options.timeZone })
   if (parsed.limited || parsed.transient) return fromBanner(parsed, at, 'banner')
+  // A limit no reset clears (an organisation setting, credits gone): waiting would only waste attempts.
+  if (parsed.category === 'blocked') return { type: 'turn.failed', at, error: `a limit no reset clears: ${firstLine(record.lastAssistantMessage ?? null) ?? 'no text'}` }
   // Claude Code said rate_limit but neither the row nor the text told more: a limit, time unknown.
   return { type: 'limit.detected', at, kind: 'unknown', resetAt: null, source: 'hook', transient: false }
 }

@@ -36,6 +36,10 @@ t.test('plain hook events', async t => {
     [rec('StopFailure', { error: 'overloaded' }), [{ type: 'limit.detected', at: AT, kind: 'overloaded', resetAt: null, transient: true }]],
     [rec('StopFailure', { error: 'server_error' }), [{ type: 'limit.detected', at: AT, kind: 'server_throttle', transient: true }]],
     [rec('StopFailure', { error: 'rate_limit' }), [{ type: 'limit.detected', at: AT, kind: 'unknown', resetAt: null, transient: false }]],
+    [
+      rec('StopFailure', { error: 'rate_limit', lastAssistantMessage: 'Usage is paused for your organization. For help, please contact support.' }),
+      [{ type: 'turn.failed', at: AT, error: 'a limit no reset clears: Usage is paused for your organization. For help, please contact support.' }],
+    ],
     [rec('ResumeRequested', { origin: 'cli' }), [{ type: 'resume.requested', at: AT }]],
     [rec('ScheduleCancelled', { origin: 'cli' }), [{ type: 'schedule.cancelled', at: AT }]],
     [rec('ResumeStarted', { attempt: 2, mode: 'owner' }), [{ type: 'resume.started', at: AT, attempt: 2, mode: 'owner' }]],
