@@ -20,7 +20,8 @@
  * Every transition, by state (events not listed are recorded, not acted on):
  *
  *   active         limit.detected → limited; session.ended → ended (not our own run's)
- *   limited        always → scheduled | exhausted per policy, else stays (wait);
+ *   limited        always → scheduled | exhausted per policy, needsUser for a long wait under
+ *                  the notify policy, else stays (wait);
  *                  rearm / limit.detected → re-decide
  *   scheduled      timer or rearm when due → due; limit.detected → earlier only (never-later),
  *                  except the late limit of the run that just failed (may move later);
@@ -35,7 +36,9 @@
  *                  limit.detected → limited; resume.started spawn → resuming;
  *                  owner.autoResume fired → active, stale / disabled → needsUser (no grace wait)
  *   needsUser      session.ended → scheduled when the retry time is still ahead (Claude Code
- *                  gave up before the reset), else due (nobody owns it now)
+ *                  gave up before the reset); stays when nothing is scheduled and the limit's
+ *                  reset is still ahead (a long wait under the notify policy); else due
+ *                  (nobody owns it now)
  *   ended          session.started / prompt.submitted → active;
  *                  limit.detected → limited (the limit landed after SessionEnd)
  *   waiting states (limited, scheduled, due, needsUser, exhausted, cancelled):
@@ -356,6 +359,10 @@ export function createSessionMachine(options: SessionMachineOptions) {
       isMarkedOwnRunEvent: ({ context, event }) => lastRunMarked(context) && isOwnRun(context, event),
       decisionSchedules: ({ context }) => decideInContext(context).action === 'schedule',
       decisionExhausted: ({ context }) => decideInContext(context).action === 'exhausted',
+      decisionNotifies: ({ context }) => decideInContext(context).action === 'notify',
+      /** Nothing scheduled and the limit's reset still ahead: a spawn now would only hit it. */
+      limitStillAhead: ({ context, event }) =>
+        context.retryAt === null && context.limit?.resetAt != null && context.limit.resetAt > event.at,
       isLateLimitOfLastRun: ({ context, event }) => {
         const run = context.lastResume
         return (
@@ -669,6 +676,12 @@ export function createSessionMachine(options: SessionMachineOptions) {
           reasons: [line],
         }
       }),
+      noteLongWait: assign(({ context }) => ({
+        needsUserReason:
+          `the ${context.limit?.kind ?? ''} limit resets ${context.limit?.resetAt == null ? 'later' : `at ${iso(context.limit.resetAt)}`}, ` +
+          `beyond the long-wait horizon, and the long-wait policy is notify: after the reset, ` +
+          `session-retry resume ${context.sessionId} (or continue it in Claude Code)`,
+      })),
       ownerGoneBeforeRetry: assign(({ context }) => ({
         needsUserReason: null,
         reasons: [`the open session ended: nobody owns it now, resuming at ${context.retryAt === null ? '?' : iso(context.retryAt)}`],
@@ -726,6 +739,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         always: [
           { guard: 'decisionSchedules', target: 'scheduled' },
           { guard: 'decisionExhausted', target: 'exhausted' },
+          { guard: 'decisionNotifies', target: 'needsUser', actions: 'noteLongWait' },
         ],
         on: {
           rearm: { target: 'limited', reenter: true },
@@ -922,6 +936,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           // Claude Code gave up on the session before the reset).
           'session.ended': [
             { guard: 'retryStillAhead', target: 'scheduled', actions: ['recordEnded', 'ownerGoneBeforeRetry'] },
+            { guard: 'limitStillAhead', actions: 'recordEnded' },
             { target: 'due', actions: ['recordEnded', 'ownerGone'] },
           ],
           'resume.requested': { target: 'due', actions: 'requestNow' },

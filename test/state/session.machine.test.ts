@@ -972,3 +972,34 @@ t.test('an auto-continue notification from our own run is not the owner', async 
   a.send({ type: 'owner.autoResume', result: 'disabled', runAttempt: 1 })
   t.equal(a.value(), 'awaitingOwner')
 })
+
+t.test('a weekly reset days away: scheduled and said so, or handed to the user under notify', async t => {
+  const weekly = limitEvent({ kind: 'weekly', resetAt: T0 + 76 * HOUR })
+  {
+    const h = harness()
+    h.send(weekly)
+    t.equal(h.value(), 'scheduled', 'resume (the default): scheduled at the reset')
+    t.equal(h.ctx().retryAt, T0 + 76 * HOUR + P.marginMs)
+    t.match(h.ctx().reasons.join('\n'), /a long wait: 76h is beyond the 24h horizon, resumed then all the same/)
+  }
+  {
+    const h = harness({ policy: { ...P, longWait: 'notify' } })
+    h.send({ type: 'session.started', source: 'startup' })
+    h.send(weekly)
+    t.equal(h.value(), 'needsUser', 'notify: the user decides')
+    t.equal(h.ctx().retryAt, null)
+    t.match(h.ctx().needsUserReason, new RegExp(`weekly limit resets at ${new Date(T0 + 76 * HOUR).toISOString()}, beyond the long-wait horizon`))
+    t.match(h.ctx().needsUserReason, new RegExp(`session-retry resume ${ID}`))
+    h.clock.increment(HOUR)
+    h.send({ type: 'session.ended', reason: 'prompt_input_exit' })
+    t.equal(h.value(), 'needsUser', 'closing it before the reset starts nothing')
+    h.clock.set(T0 + 80 * HOUR)
+    h.send({ type: 'resume.requested' })
+    t.equal(h.value(), 'due', 'the user asks: due')
+  }
+  {
+    const h = harness({ policy: { ...P, longWait: 'notify' } })
+    h.send(limitEvent())
+    t.equal(h.value(), 'scheduled', 'notify leaves a 5-hour reset alone')
+  }
+})
