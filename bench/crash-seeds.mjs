@@ -4,6 +4,8 @@
 //   SEED=<n> npx tap --disable-coverage test/supervisor/crash-safety.test.ts
 // Usage: node bench/crash-seeds.mjs [count=50] [first seed=1]   (needs `npm run build` first)
 import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -12,15 +14,24 @@ const first = Number(process.argv[3] ?? 1)
 const failed = []
 const started = Date.now()
 for (let seed = first; seed < first + count; seed++) {
-  const run = spawnSync('npx', ['tap', '--disable-coverage', '-R', 'silent', 'test/supervisor/crash-safety.test.ts'], {
+  const run = spawnSync('npx', ['tap', '--disable-coverage', '-R', 'tap', 'test/supervisor/crash-safety.test.ts'], {
     cwd: root,
     env: { ...process.env, SEED: String(seed) },
+    maxBuffer: 64 * 1024 * 1024,
     encoding: 'utf8',
     timeout: 300_000,
   })
   const ok = run.status === 0
-  if (!ok) failed.push(seed)
-  console.log(`seed ${seed}: ${ok ? 'held' : `FAILED (exit ${run.status ?? run.signal})`}`)
+  let kept = ''
+  if (!ok) {
+    failed.push(seed)
+    // The whole TAP output of a failed seed, for a person to read.
+    const dir = join(root, '.tap', 'crash-seeds')
+    mkdirSync(dir, { recursive: true })
+    kept = join(dir, `seed-${seed}.log`)
+    writeFileSync(kept, `${run.stdout ?? ''}\n${run.stderr ?? ''}`)
+  }
+  console.log(`seed ${seed}: ${ok ? 'held' : `FAILED (exit ${run.status ?? run.signal}), output in ${kept}`}`)
 }
 const minutes = ((Date.now() - started) / 60_000).toFixed(1)
 console.log(`${count - failed.length} of ${count} seeds held in ${minutes} min${failed.length ? `; failed: ${failed.join(', ')}` : ''}`)

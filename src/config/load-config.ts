@@ -3,6 +3,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { resolveHome } from '../journal/home-paths.js'
+import { DEFAULT_RETRY_POLICY } from '../../state/retry-policy.js'
 import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../../state/session-events.js'
 import { LONG_WAIT_POLICIES, type LongWaitPolicy } from '../../state/retry-policy.js'
 
@@ -48,11 +49,12 @@ export const CONFIG_DEFAULTS = {
   port: 8889,
   logLevel: 'info' as LogLevel,
   monitorIntervalSeconds: 30,
-  resumeMarginSeconds: 90,
-  maxAttempts: 5,
+  // The retry policy's own defaults, in the seconds the variables use: one source for each number.
+  resumeMarginSeconds: DEFAULT_RETRY_POLICY.marginMs / 1000,
+  maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
   ownerGraceSeconds: 600,
-  staggerSeconds: 20,
-  backoffBaseSeconds: 120,
+  staggerSeconds: DEFAULT_RETRY_POLICY.staggerMs / 1000,
+  backoffBaseSeconds: DEFAULT_RETRY_POLICY.backoffBaseMs / 1000,
   maxResumesPerDay: 20,
   longWaitHorizonHours: 24,
   longWait: 'resume' as LongWaitPolicy,
@@ -77,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     permissionModeOverride: permissionMode(env),
     allowBypass: bool(env, 'SESSION_RETRY_ALLOW_BYPASS', false),
     resumeMarginMs: integer(env, 'SESSION_RETRY_RESUME_MARGIN', CONFIG_DEFAULTS.resumeMarginSeconds, 0, 86_400) * 1000,
-    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 100),
+    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 0, 100),
     ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
     autostart: bool(env, 'SESSION_RETRY_AUTOSTART', true),
     claudeArgs: stringArray(env, 'SESSION_RETRY_CLAUDE_ARGS'),
