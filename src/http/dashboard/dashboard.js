@@ -318,7 +318,7 @@ function renderOverview() {
   if (health.lastError) rows.push(['last error', `${health.lastError}${health.lastErrorAt ? ` (${clock(health.lastErrorAt)})` : ''}`])
   for (const [name, value] of rows) facts.append(el('dt', '', name), el('dd', '', value))
   renderUsage(health.usage)
-  renderNext(health.nextSchedule)
+  renderNext()
 }
 
 /** @param {any} usage */
@@ -343,19 +343,23 @@ function renderUsage(usage) {
   source.title = String(usage.reason ?? '')
 }
 
-/** @param {any} next */
-function renderNext(next) {
+/** The soonest retry among the waiting sessions, from the same data as the list below. */
+function renderNext() {
   const when = byId('next-when')
   const what = byId('next-what')
   when.replaceChildren()
   what.replaceChildren()
+  /** @type {Session | null} */
+  let next = null
+  for (const s of model.sessions.values()) {
+    if (s.group === 'waiting' && s.retryAt && (!next || s.retryAt < /** @type {string} */ (next.retryAt))) next = s
+  }
   if (!next || !next.retryAt) {
     when.textContent = 'nothing scheduled'
     return
   }
   when.append(countdown(next.retryAt))
-  const session = model.sessions.get(next.sessionId)
-  what.textContent = `${shortId(next.sessionId)} at ${clock(next.retryAt)}${session?.cwd ? ` · ${session.cwd}` : ''}`
+  what.textContent = `${shortId(next.sessionId)} at ${clock(next.retryAt)}${next.cwd ? ` · ${next.cwd}` : ''}`
 }
 
 function buildGroups() {
@@ -458,10 +462,12 @@ function sessionRow(s) {
   const id = el('code', 'sid', shortId(s.sessionId))
   id.title = s.sessionId
   head.append(id)
-  const folder = el('span', 'folder', s.cwd ?? 'folder unknown')
+  if (s.open) head.append(el('span', 'tag', 'open'))
+  // Long paths are cut at the start (the end names the project); <bdi> keeps the slashes in place.
+  const folder = el('span', 'folder')
+  folder.append(el('bdi', '', s.cwd ?? 'folder unknown'))
   folder.title = s.cwd ?? ''
   head.append(folder)
-  if (s.open) head.append(el('span', 'tag', 'open'))
   row.append(head, sessionFacts(s))
   const run = lastRunLine(s.lastRun)
   if (run) row.append(run)
