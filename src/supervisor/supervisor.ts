@@ -123,10 +123,12 @@ export class Supervisor {
     return {
       now: this.options.now,
       machine: this.machine,
+      resumeLogsDir: this.options.paths.resumeLogsDir,
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
         if (!this.live) return
+        this.logTransition(id, entry, context)
         for (const listener of this.transitionListeners) {
           try {
             listener({ sessionId: id, ...entry, context })
@@ -135,6 +137,26 @@ export class Supervisor {
           }
         }
       },
+    }
+  }
+
+  /** The steps a person reading the log looks for: a limit scheduled, a session that needs them. */
+  private logTransition(id: string, entry: HistoryEntry, context: SessionContext): void {
+    const { log } = this.options
+    const iso = (ms: number | null | undefined) => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null)
+    if (entry.to === 'scheduled' && entry.from !== 'scheduled') {
+      log.info('limit detected; resume scheduled', {
+        sessionId: id,
+        kind: context.limit?.kind ?? null,
+        resetAt: iso(context.limit?.resetAt),
+        retryAt: iso(context.retryAt),
+        source: context.retrySource,
+        attempt: context.attempts + 1,
+      })
+    } else if (entry.to === 'needsUser') {
+      log.warn('session needs the user', { sessionId: id, reason: context.needsUserReason })
+    } else if (entry.to === 'exhausted') {
+      log.warn('gave up resuming the session', { sessionId: id, attempts: context.attempts })
     }
   }
 
