@@ -69,10 +69,12 @@ function freePort(): Promise<number> {
  * The fixture home: a session waiting for a known reset, one waiting to be cancelled, one working,
  * one that ended this morning, and one that ended two days ago (outside the timeline's 24 h).
  */
-function fixture(paths: HomePaths) {
+function fixture(paths: HomePaths, projects: string) {
   const ids = { waiting: randomUUID(), cancelMe: randomUUID(), running: randomUUID(), ended: randomUUID(), old: randomUUID() }
   const hours = (n: number) => Date.now() + n * 3_600_000
-  journal(paths, ids.waiting, 'SessionStart', { cwd: '/home/dev/work/billing-service', source: 'startup' }, 3)
+  // A real folder: a resume runs only in the session's own folder.
+  mkdirSync(join(projects, 'billing-service'), { recursive: true })
+  journal(paths, ids.waiting, 'SessionStart', { cwd: join(projects, 'billing-service'), source: 'startup' }, 3)
   journal(paths, ids.waiting, 'LimitReported', { message: "You've hit your session limit", resetAt: hours(2) }, 3)
   journal(paths, ids.cancelMe, 'SessionStart', { cwd: '/home/dev/work/docs-site', source: 'startup' }, 9)
   journal(paths, ids.cancelMe, 'LimitReported', { message: "You've hit your weekly limit", resetAt: hours(30) }, 8)
@@ -102,7 +104,7 @@ async function main(t: Test, bin: string) {
   const dir = t.testdir({ home: {}, bin: {} })
   const home = join(dir, 'home')
   const paths = homePaths(home)
-  const ids = fixture(paths)
+  const ids = fixture(paths, join(dir, 'projects'))
   // A stand-in for the desktop's opener: records the file it was asked to open.
   const opened = join(dir, 'opened.txt')
   writeFileSync(join(dir, 'bin', 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`)
@@ -113,7 +115,8 @@ async function main(t: Test, bin: string) {
     HOME: dir,
     SESSION_RETRY_HOME: home,
     SESSION_RETRY_PORT: String(port),
-    SESSION_RETRY_CLAUDE_INTEGRATION: 'false',
+    // A resume really runs, and fails to start: its last run and the "needs you" group are shown.
+    SESSION_RETRY_CLAUDE_BIN: 'claude-that-does-not-exist',
     SESSION_RETRY_MONITOR_INTERVAL: '1',
     SESSION_RETRY_STAGGER: '0',
   }
@@ -145,7 +148,7 @@ async function main(t: Test, bin: string) {
     t.equal(await page.evaluate(groupOf(ids.ended)), 'done')
     t.equal(await page.evaluate(groupOf(ids.old)), 'done')
     const row = await page.evaluate(`document.querySelector('[data-session="${ids.waiting}"]').textContent`)
-    t.match(row, /\/home\/dev\/work\/billing-service/, 'folder')
+    t.match(row, /\/projects\/billing-service/, 'folder')
     t.match(row, /5-hour · resets/, 'limit kind and reset')
     t.match(row, /retry\s*in \d/, 'countdown to the retry')
     t.match(row, /attempts\s*0/, 'attempts')
@@ -176,24 +179,27 @@ async function main(t: Test, bin: string) {
     t.ok(await page.evaluate(`[...document.querySelectorAll('#timeline li')].some(li => li.querySelector('code').title === '${ids.running}' && li.textContent.includes('scheduled'))`), 'the timeline has the new transition')
   })
 
+  await t.test('resume and cancel with the token land in the journal', async t => {
+    await page.evaluate(`document.querySelector('[data-session="${ids.waiting}"] button[data-action="resume"]').click()`)
+    await waitFor(() => journalEvents(paths, ids.waiting).some(r => r.event === 'ResumeRequested' && r.origin === 'http'), { what: 'ResumeRequested in the journal' })
+    t.match(await page.evaluate(`document.querySelector('#toast').textContent`), /Resume requested/)
+    await page.waitFor(`${groupOf(ids.waiting)} === 'needsYou'`, 'the resumed session, which could not start claude, to need the user')
+    const run = await page.waitFor<string>(`document.querySelector('[data-session="${ids.waiting}"] .run')?.textContent`, 'its last run on the page')
+    t.match(run, /last run #1 \(spawn\)failed.*could not start: command not found/, 'its last run')
+    await page.evaluate(`document.querySelector('[data-session="${ids.cancelMe}"] button[data-action="cancel"]').click()`)
+    await waitFor(() => journalEvents(paths, ids.cancelMe).some(r => r.event === 'ScheduleCancelled' && r.origin === 'http'), { what: 'ScheduleCancelled in the journal' })
+    await page.waitFor(`${groupOf(ids.cancelMe)} === 'done'`, 'the cancelled session to be done')
+    t.pass('both requests journaled and applied')
+  })
+
   await t.test('screenshots: light, dark, narrow', async () => {
+    await page.evaluate(`document.querySelector('[data-group="done"]').open = true`)
     await page.screenshot(join(SCREENSHOTS, 'light-1280.png'))
     await page.viewport(1280, 900, { dark: true })
     await page.screenshot(join(SCREENSHOTS, 'dark-1280.png'))
     await page.viewport(380, 800, { dark: false })
     await page.screenshot(join(SCREENSHOTS, 'narrow-380.png'))
     await page.viewport(1280, 900)
-  })
-
-  await t.test('resume and cancel with the token land in the journal', async t => {
-    await page.evaluate(`document.querySelector('[data-session="${ids.waiting}"] button[data-action="resume"]').click()`)
-    await waitFor(() => journalEvents(paths, ids.waiting).some(r => r.event === 'ResumeRequested' && r.origin === 'http'), { what: 'ResumeRequested in the journal' })
-    await page.waitFor(`document.querySelector('[data-session="${ids.waiting}"]')?.dataset.state === 'due'`, 'the session to be due')
-    t.match(await page.evaluate(`document.querySelector('#toast').textContent`), /Resume requested/)
-    await page.evaluate(`document.querySelector('[data-session="${ids.cancelMe}"] button[data-action="cancel"]').click()`)
-    await waitFor(() => journalEvents(paths, ids.cancelMe).some(r => r.event === 'ScheduleCancelled' && r.origin === 'http'), { what: 'ScheduleCancelled in the journal' })
-    await page.waitFor(`${groupOf(ids.cancelMe)} === 'done'`, 'the cancelled session to be done')
-    t.pass('both requests journaled and applied')
   })
 
   await t.test('without the token: read-only, and the API refuses', async t => {

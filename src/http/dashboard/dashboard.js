@@ -511,6 +511,7 @@ function lastRunLine(value) {
   if (typeof run.exitCode === 'number') parts.push(`exit ${run.exitCode}`)
   if (typeof run.startedAt === 'string') parts.push(`started ${clock(run.startedAt)}`)
   if (typeof run.exitedAt === 'string') parts.push(`ended ${clock(run.exitedAt)}`)
+  if (typeof run.startError === 'string') parts.push(`could not start: ${run.startError}`)
   const denied = Array.isArray(run.deniedTools) ? run.deniedTools.filter(t => typeof t === 'string') : []
   if (denied.length > 0) parts.push(`denied: ${denied.join(', ')}`)
   if (parts.length > 0) line.append(el('span', 'muted', parts.join(' · ')))
