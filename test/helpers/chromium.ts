@@ -184,7 +184,7 @@ export class Page {
   }
 
   /** Polls an expression until it is truthy; returns its value. */
-  waitFor<T = any>(expression: string, what: string, timeoutMs = 15_000): Promise<T> {
+  waitFor<T = any>(expression: string, what: string, timeoutMs = 30_000): Promise<T> {
     return waitFor(async () => (await this.evaluate<T>(expression)) || undefined, { timeoutMs, intervalMs: 25, what })
   }
 

@@ -163,7 +163,7 @@ async function main(t: Test, bin: string) {
   await t.test('a countdown ticks', async t => {
     const selector = `document.querySelector('[data-session="${ids.waiting}"] time[data-until]').textContent`
     const first = await page.evaluate<string>(selector)
-    const second = await page.waitFor<string>(`(${selector}) !== ${JSON.stringify(first)} && (${selector})`, 'the countdown to move', 5_000)
+    const second = await page.waitFor<string>(`(${selector}) !== ${JSON.stringify(first)} && (${selector})`, 'the countdown to move', 15_000)
     t.not(second, first, `${first} → ${second}`)
   })
 
@@ -171,7 +171,7 @@ async function main(t: Test, bin: string) {
     await page.evaluate('window.notReloaded = true')
     const started = Date.now()
     journal(paths, ids.running, 'LimitReported', { message: "You've hit your session limit", resetAt: Date.now() + 3_600_000 })
-    await page.waitFor(`${groupOf(ids.running)} === 'waiting'`, 'the running session to move to waiting', 10_000)
+    await page.waitFor(`${groupOf(ids.running)} === 'waiting'`, 'the running session to move to waiting', 30_000)
     const latency = Date.now() - started
     t.comment(`journal line → page: ${latency} ms`)
     t.equal(await page.evaluate('window.notReloaded'), true, 'same page, no reload')
@@ -182,7 +182,7 @@ async function main(t: Test, bin: string) {
   await t.test('resume and cancel with the token land in the journal', async t => {
     await page.evaluate(`document.querySelector('[data-session="${ids.waiting}"] button[data-action="resume"]').click()`)
     await waitFor(() => journalEvents(paths, ids.waiting).some(r => r.event === 'ResumeRequested' && r.origin === 'http'), { what: 'ResumeRequested in the journal' })
-    t.match(await page.evaluate(`document.querySelector('#toast').textContent`), /Resume requested/)
+    t.match(await page.waitFor(`document.querySelector('#toast').textContent.startsWith('Resume requested') && document.querySelector('#toast').textContent`, 'the page to confirm'), /Resume requested/)
     await page.waitFor(`${groupOf(ids.waiting)} === 'needsYou'`, 'the resumed session, which could not start claude, to need the user')
     const run = await page.waitFor<string>(`document.querySelector('[data-session="${ids.waiting}"] .run')?.textContent`, 'its last run on the page')
     t.match(run, /last run #1 \(spawn\)failed.*could not start: command not found/, 'its last run')
@@ -222,7 +222,7 @@ async function main(t: Test, bin: string) {
       journal(paths, id, 'SessionStart', { cwd: `/work/project-${i % 37}`, source: 'startup' })
       journal(paths, id, 'LimitReported', { message: "You've hit your session limit", resetAt: Date.now() + (2 + (i % 50) / 10) * 3_600_000 })
     }
-    await page.waitFor(`document.querySelector('#counts').textContent.startsWith('500 of 500')`, 'all 500 sessions on the page', 60_000)
+    await page.waitFor(`document.querySelector('#counts').textContent.startsWith('500 of 500')`, 'all 500 sessions on the page', 120_000)
     t.equal(await page.evaluate(`document.querySelectorAll('[data-group="waiting"] .session').length`), 25, 'one page of 25 rows')
     t.match(await page.evaluate(`document.querySelector('[data-group="waiting"] .pager').textContent`), /1–25 of 49\d/)
     await page.evaluate(`[...document.querySelectorAll('[data-group="waiting"] .pager button')].at(-1).click()`)
