@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { resolveHome } from '../journal/home-paths.js'
 import { DEFAULT_RETRY_POLICY } from '../../state/retry-policy.js'
 import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../../state/session-events.js'
+import { LONG_WAIT_POLICIES, type LongWaitPolicy } from '../../state/retry-policy.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -36,6 +37,10 @@ export interface Config {
   claudeConfigDir: string
   /** Automatic resumes per local day; a manual resume is never held back. 0: no automatic resume. */
   maxResumesPerDay: number
+  /** A reset further away than this is a long wait (SESSION_RETRY_LONG_WAIT_HORIZON, hours). */
+  longWaitHorizonMs: number
+  /** Resume a long wait at its reset, or hand it to the user (SESSION_RETRY_LONG_WAIT). */
+  longWait: LongWaitPolicy
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +56,8 @@ export const CONFIG_DEFAULTS = {
   staggerSeconds: DEFAULT_RETRY_POLICY.staggerMs / 1000,
   backoffBaseSeconds: DEFAULT_RETRY_POLICY.backoffBaseMs / 1000,
   maxResumesPerDay: 20,
+  longWaitHorizonHours: 24,
+  longWait: 'resume' as LongWaitPolicy,
   claudeBin: 'claude',
   resumePrompt:
     'Your usage limit has reset. Continue the task you were working on from where you stopped; ' +
@@ -80,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     backoffBaseMs: integer(env, 'SESSION_RETRY_BACKOFF_BASE', CONFIG_DEFAULTS.backoffBaseSeconds, 1, 86_400) * 1000,
     claudeConfigDir: env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude'),
     maxResumesPerDay: integer(env, 'SESSION_RETRY_MAX_RESUMES_PER_DAY', CONFIG_DEFAULTS.maxResumesPerDay, 0, 10_000),
+    longWaitHorizonMs: integer(env, 'SESSION_RETRY_LONG_WAIT_HORIZON', CONFIG_DEFAULTS.longWaitHorizonHours, 1, 24 * 8) * 3_600_000,
+    longWait: longWait(env),
   }
 }
 
@@ -120,6 +129,14 @@ function permissionMode(env: NodeJS.ProcessEnv): PermissionMode | null {
   if (raw === undefined || raw === '') return null
   if (isPermissionMode(raw)) return raw
   throw new ConfigError(`SESSION_RETRY_PERMISSION_MODE=${JSON.stringify(raw)} must be one of ${PERMISSION_MODES.join(', ')}`)
+}
+
+function longWait(env: NodeJS.ProcessEnv): LongWaitPolicy {
+  const raw = env.SESSION_RETRY_LONG_WAIT
+  if (raw === undefined || raw === '') return CONFIG_DEFAULTS.longWait
+  const value = raw.toLowerCase()
+  if ((LONG_WAIT_POLICIES as readonly string[]).includes(value)) return value as LongWaitPolicy
+  throw new ConfigError(`SESSION_RETRY_LONG_WAIT=${JSON.stringify(raw)} must be one of ${LONG_WAIT_POLICIES.join(', ')}`)
 }
 
 function level(env: NodeJS.ProcessEnv): LogLevel {

@@ -71,6 +71,8 @@ export class Supervisor {
       staggerMs: config.staggerMs,
       backoffBaseMs: config.backoffBaseMs,
       backoffCapMs: Math.max(DEFAULT_RETRY_POLICY.backoffCapMs, config.backoffBaseMs),
+      longWaitHorizonMs: config.longWaitHorizonMs,
+      longWait: config.longWait,
     }
     // One machine definition for every session: building it costs more than an actor does.
     this.machine = createSessionMachine({ now: options.now, policy: this.policy })

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/load-config.js'
 import { homePaths } from '../../journal/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { tildePath } from '../format-path.js'
-import { formatCountdown, formatLocalTime, localZoneName, NO_VALUE } from '../format-time.js'
+import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'
 import { printJson } from '../json-output.js'
 import { compareUpdatedDesc, isPending, readSessions, type PublicSession } from '../read-sessions.js'
 import { resolveSessionId } from '../resolve-session-id.js'
@@ -88,6 +88,6 @@ function limitText(limit: PublicSession['limit']): string {
 function retryText(s: PublicSession, now: number): string {
   if (!s.retryAt) return NO_VALUE
   const when = formatLocalTime(s.retryAt)
-  const countdown = isPending(s) ? formatCountdown(s.retryAt, now) + ', ' : ''
+  const countdown = isPending(s) ? formatRetryTime(s.retryAt, now) + ', ' : ''
   return `${when} (${countdown}${s.retrySource ?? 'unknown source'})`
 }

@@ -6,7 +6,7 @@ import { homePaths } from '../../journal/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { keepTail, tildePath } from '../format-path.js'
 import { formatTable } from '../format-table.js'
-import { formatCountdown, formatLocalTime, localZoneName, NO_VALUE } from '../format-time.js'
+import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'
 import { printJson } from '../json-output.js'
 import { compareWaitingFirst, isPending, readSessions, type PublicSession, type SessionProblem } from '../read-sessions.js'
 import { supervisorLine, supervisorState } from '../supervisor-state.js'
@@ -51,7 +51,7 @@ function statusRow(s: PublicSession, now: number, home: string | undefined): str
     keepTail(tildePath(s.cwd, home), PROJECT_COLUMN_MAX),
     s.limit?.kind ?? NO_VALUE,
     formatLocalTime(s.limit?.resetAt),
-    isPending(s) ? formatCountdown(s.retryAt, now) : NO_VALUE,
+    isPending(s) ? formatRetryTime(s.retryAt, now) : NO_VALUE,
     String(s.attempts ?? 0),
     shortRun(s.lastRun),
   ]
