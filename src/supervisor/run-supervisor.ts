@@ -6,6 +6,7 @@ import type { IntegrationsConfig } from '../integrations/integrations-config.js'
 import { startIntegrations } from '../integrations/start-integrations.js'
 import { UsageWatch } from './usage-watch.js'
 import { homePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
 import { JournalWatcher } from './journal-watcher.js'
 import { createFileLogger } from './logger.js'
 import { acquireSingleton, AlreadyRunningError } from './singleton.js'
@@ -30,6 +31,8 @@ const NO_INTEGRATIONS: IntegrationsConfig = { cometaUrl: null, notify: { desktop
 export async function runSupervisor(config: Config, options: SupervisorRunOptions = {}): Promise<number> {
   const say = options.say ?? (line => process.stderr.write(line + '\n'))
   const paths = homePaths(config.home)
+  // An unusable or unsafe home ends the start here, with a message naming SESSION_RETRY_HOME.
+  ensureHome(paths.home)
   const log = createFileLogger(paths.supervisorLog, config.logLevel)
   let compromised = false
   let singleton

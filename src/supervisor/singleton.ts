@@ -3,8 +3,8 @@
 // and a lock left by a killed supervisor is taken over once it is stale.
 import lockfile from 'proper-lockfile'
 import { rmSync } from 'node:fs'
-import writeFileAtomic from 'write-file-atomic'
 import type { HomePaths } from '../journal/home-paths.js'
+import { writeFileAtomic } from '../journal/safe-files.js'
 import { readPidFile, runningSupervisorPid } from '../journal/supervisor-pid.js'
 
 /** A held lock's mtime is refreshed every UPDATE ms; one older than STALE ms is abandoned. */
@@ -39,7 +39,7 @@ export async function acquireSingleton(paths: HomePaths, onCompromised: (error: 
       if (error.code === 'ELOCKED') throw new AlreadyRunningError(runningSupervisorPid(paths))
       throw error
     })
-  await writeFileAtomic(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
+  await writeFileAtomic(paths.pidFile, `${process.pid}\n`)
   return {
     async release() {
       if (readPidFile(paths) === process.pid) rmSync(paths.pidFile, { force: true })

@@ -1,14 +1,14 @@
 // The supervisor: journals in, one actor per session, state files out. Every session's work
 // (applying its journal, persisting, acting when it falls due) runs through that session's own
 // queue, so a session is never applied twice at once, and sessions never wait on each other.
-import { appendFile, mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { DEFAULT_RETRY_POLICY, staggerRetryAt, type RetryPolicyConfig } from '../../state/retry-policy.js'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
 import { JOURNAL_SCHEMA_VERSION, parseJournalLine } from '../journal/event-record.js'
 import { sessionFile, type HomePaths } from '../journal/home-paths.js'
 import { isProcessAlive, promoteSpool } from '../journal/promote-spool.js'
+import { appendToQuarantine } from '../journal/quarantine.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
 import { readJournalFrom } from '../journal/read-journal.js'
 import type { Logger } from './logger.js'
 import { recordToEvents } from './record-to-events.js'
@@ -60,6 +60,9 @@ export class Supervisor {
   /** Transitions are announced only once the start-up replay is done: old ones are history. */
   private live = false
   private readonly transitionListeners: TransitionListener[] = []
+  /** Spool events whose "home not writable" failure is logged already; the last sweep error. */
+  private readonly spoolReported = new Set<string>()
+  private spoolError: string | null = null
 
   constructor(private readonly options: SupervisorOptions) {
     const { config } = options
@@ -88,7 +91,7 @@ export class Supervisor {
   /** Restore every session from its state file, then apply what its journal has beyond it. */
   async restoreAll(): Promise<void> {
     const { paths, log } = this.options
-    for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) await mkdir(dir, { recursive: true, mode: 0o700 })
+    for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) ensureHomeDir(paths.home, dir)
     this.runner.countTodaysLogs()
     const removed = await removeStaleTempFiles(paths)
     if (removed) log.info('removed temp files left by a crash', { removed })
@@ -189,11 +192,10 @@ export class Supervisor {
 
   private async quarantineLine(id: string, text: string, why: string): Promise<void> {
     const { paths, log, now } = this.options
-    await mkdir(paths.quarantineDir, { recursive: true, mode: 0o700 })
     const entry = JSON.stringify({ quarantinedAt: new Date(now()).toISOString(), sessionId: id, reason: why, line: text.slice(0, 64 * 1024) })
-    await appendFile(join(paths.quarantineDir, `${id}.bad-lines.jsonl`), entry + '\n', { mode: 0o600 })
+    const kept = appendToQuarantine(paths, `${id}.bad-lines.jsonl`, entry + '\n')
     this.stats.linesQuarantined++
-    log.warn('journal line quarantined', { sessionId: id, reason: why })
+    log.warn(kept ? 'journal line quarantined' : 'journal line dropped: its quarantine file is full', { sessionId: id, reason: why })
   }
 
   private async persist(runtime: SessionRuntime): Promise<void> {
@@ -257,10 +259,16 @@ export class Supervisor {
         now: this.options.now,
         isAlive: isProcessAlive,
         log: message => this.options.log.warn(message),
+        reported: this.spoolReported,
       })
+      this.spoolError = null
       if (result.promoted + result.quarantined > 0) this.options.log.debug('spool promoted', { ...result })
     } catch (error) {
-      this.fail(`spool: ${(error as Error).message}`)
+      // Every 2 s while it lasts: counted each time (health stays degraded), logged once.
+      const message = `spool: ${(error as Error).message}`
+      if (message === this.spoolError) this.stats.errors++
+      else this.fail(message)
+      this.spoolError = message
     }
   }
 
