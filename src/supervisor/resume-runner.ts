@@ -3,7 +3,7 @@
 // runs in the session's folder. The attempt is journaled and applied (state `resuming`, persisted)
 // BEFORE the process starts, so a crash can never start the same attempt twice.
 import { spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Config } from '../config/load-config.js'
@@ -11,6 +11,8 @@ import { appendRecord } from '../journal/append-record.js'
 import { JOURNAL_SCHEMA_VERSION, type JournalRecord } from '../journal/event-record.js'
 import type { HomePaths } from '../journal/home-paths.js'
 import { isProcessAlive } from '../journal/promote-spool.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
+import { openAppendSync, readFileSafe, writeFileAtomicSync } from '../journal/safe-files.js'
 import { readTranscriptLimit } from '../limits/read-transcript-limit.js'
 import type { Logger } from './logger.js'
 import { checkOwner } from './owner-liveness.js'
@@ -123,8 +125,8 @@ export class ResumeRunner {
     const { config, paths, log } = this.deps
     const id = rt.sessionId
     const startedAt = this.deps.now()
-    mkdirSync(paths.resumeLogsDir, { recursive: true, mode: 0o700 })
-    const output = openSync(join(paths.resumeLogsDir, `${id}.${attempt}.log`), 'a', 0o600)
+    ensureHomeDir(paths.home, paths.resumeLogsDir)
+    const output = openAppendSync(join(paths.resumeLogsDir, `${id}.${attempt}.log`))
     const args = [...config.claudeArgs, '--resume', id, '-p', config.resumePrompt]
     this.inflight.set(id, { attempt, pid: null })
     this.counters.started++
@@ -144,7 +146,7 @@ export class ResumeRunner {
         detached: true,
       })
       if (child.pid) {
-        writeFileSync(this.pidFile(id, attempt), `${child.pid}\n`, { mode: 0o600 })
+        writeFileAtomicSync(this.pidFile(id, attempt), `${child.pid}\n`, { fsync: false })
         this.inflight.set(id, { attempt, pid: child.pid })
       }
       log.info('resume started', { sessionId: id, attempt, pid: child.pid ?? null, cwd: rt.context.cwd, bin: config.claudeBin })
@@ -216,7 +218,7 @@ export class ResumeRunner {
 
   private readPid(sessionId: string, attempt: number): number | null {
     try {
-      const pid = Number(readFileSync(this.pidFile(sessionId, attempt), 'utf8').trim())
+      const pid = Number(readFileSafe(this.pidFile(sessionId, attempt)).trim())
       return Number.isSafeInteger(pid) && pid > 1 ? pid : null
     } catch {
       return null
