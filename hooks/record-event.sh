@@ -77,9 +77,11 @@ if read -r ssr_stat </proc/$PPID/stat 2>/dev/null; then
   esac
 fi
 
-# Header line (what only this process knows), then the payload exactly as Claude Code sent it.
+# Header line (what only this process knows: its parent, the Claude Code pid, the tmux pane, and the
+# attempt number when the supervisor's own resumed run fired the hook), then the payload exactly as
+# Claude Code sent it.
 # The first attempt assumes the folders exist: on every event but the first, nothing runs before `cat`.
-if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
   if [ -s "$ssr_file" ] || ! mkdir -p "$ssr_spool" "$ssr_home/logs" 2>/dev/null; then
     rm -f "$ssr_file" 2>/dev/null
     if [ -d "$ssr_spool" ]; then
@@ -89,7 +91,7 @@ if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; }
     fi
     exit 0
   fi
-  if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+  if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
     rm -f "$ssr_file" 2>/dev/null
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0

@@ -3,6 +3,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { resolveHome } from '../journal/home-paths.js'
+import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../../state/session-events.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -16,6 +17,10 @@ export interface Config {
   claudeIntegration: boolean
   claudeBin: string
   resumePrompt: string
+  /** Resume every session in this mode instead of the one it ran in (SESSION_RETRY_PERMISSION_MODE). */
+  permissionModeOverride: PermissionMode | null
+  /** Sessions that ran with bypassPermissions may be resumed that way (SESSION_RETRY_ALLOW_BYPASS). */
+  allowBypass: boolean
   resumeMarginMs: number
   maxAttempts: number
   ownerGraceMs: number
@@ -45,7 +50,9 @@ export const CONFIG_DEFAULTS = {
   backoffBaseSeconds: 120,
   maxResumesPerDay: 20,
   claudeBin: 'claude',
-  resumePrompt: 'continue',
+  resumePrompt:
+    'Your usage limit has reset. Continue the task you were working on from where you stopped; ' +
+    'if it is already finished, say so briefly.',
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Config {
@@ -60,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     claudeIntegration: bool(env, 'SESSION_RETRY_CLAUDE_INTEGRATION', true),
     claudeBin: env.SESSION_RETRY_CLAUDE_BIN || CONFIG_DEFAULTS.claudeBin,
     resumePrompt: env.SESSION_RETRY_RESUME_PROMPT || CONFIG_DEFAULTS.resumePrompt,
+    permissionModeOverride: permissionMode(env),
+    allowBypass: bool(env, 'SESSION_RETRY_ALLOW_BYPASS', false),
     resumeMarginMs: integer(env, 'SESSION_RETRY_RESUME_MARGIN', CONFIG_DEFAULTS.resumeMarginSeconds, 0, 86_400) * 1000,
     maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 100),
     ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
@@ -102,6 +111,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw)
   if (value < min || value > max) throw new ConfigError(`${name}=${value} is out of range (${min} to ${max})`)
   return value
+}
+
+function permissionMode(env: NodeJS.ProcessEnv): PermissionMode | null {
+  const raw = env.SESSION_RETRY_PERMISSION_MODE
+  if (raw === undefined || raw === '') return null
+  if (isPermissionMode(raw)) return raw
+  throw new ConfigError(`SESSION_RETRY_PERMISSION_MODE=${JSON.stringify(raw)} must be one of ${PERMISSION_MODES.join(', ')}`)
 }
 
 function level(env: NodeJS.ProcessEnv): LogLevel {

@@ -31,12 +31,7 @@ export function settingsFileFor({ scope, claudeConfigDir, cwd }: InstallTarget):
   return join(cwd, '.claude', scope === 'project' ? 'settings.json' : 'settings.local.json')
 }
 
-/** The installed Claude Code's version, or null when it cannot be run. */
-export function claudeVersion(bin: string): Promise<string | null> {
-  return new Promise(resolve => {
-    execFile(bin, ['--version'], { timeout: 15_000 }, (error, stdout) => resolve(error ? null : parseClaudeVersion(String(stdout))))
-  })
-}
+export { claudeVersion } from '../os/claude-version.js'
 
 export async function installHooks(target: InstallTarget, packageRoot: string, version: string | null, options: { dryRun: boolean; now: number }): Promise<InstallResult> {
   const events = eventsFor(version)

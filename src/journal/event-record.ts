@@ -2,6 +2,7 @@
 // <home>/sessions/events/<session_id>.jsonl. Hooks, the CLI, the HTTP API and the supervisor
 // all write this one shape, so the supervisor has a single path into the machine.
 import { describeBadSessionId, isValidSessionId } from './session-id.js'
+import type { RunDetails, RunOutcome } from '../../state/session-events.js'
 
 export const JOURNAL_SCHEMA_VERSION = 1
 /** Long texts are cut to their tail (a limit banner ends a message) so a line stays one small write. */
@@ -42,6 +43,8 @@ export interface JournalRecord {
   claudePid?: number
   tmuxPane?: string
   permissionMode?: string
+  /** The attempt of the supervisor's own resumed run that fired this hook (from its environment). */
+  runAttempt?: number
   /** Length only: prompts are the user's words and never stored. */
   promptLength?: number
   truncated?: string[]
@@ -53,6 +56,11 @@ export interface JournalRecord {
   exitCode?: number | null
   limited?: boolean
   pid?: number
+  /** ResumeStarted: the run carries its attempt in its environment. */
+  marked?: boolean
+  /** ResumeExited: the supervisor's verdict on the run, and the run's own account. */
+  outcome?: RunOutcome
+  details?: RunDetails
   /** Five-hour usage (0-100) the status line last recorded, when fresh: the adaptive wait uses it. */
   usedPercentage?: number
   /** ScheduleStaggered: the earliest retry time (epoch ms) the supervisor allows this session. */
@@ -66,6 +74,7 @@ export const CONTROL_EVENTS = [
   'LimitReported',
   'ResumeStarted',
   'ResumeExited',
+  'ResumeRefused',
   'OwnerTimeout',
   'ScheduleStaggered',
 ] as const
@@ -78,6 +87,7 @@ export interface HookMeta {
   ts: string
   claudePid?: number
   tmuxPane?: string
+  runAttempt?: number
 }
 
 /** Turns Claude Code's hook stdin payload into a journal record, or says why it cannot. */
@@ -122,6 +132,7 @@ export function recordFromHookPayload(payload: unknown, meta: HookMeta): Parsed<
     promptLength: typeof p.prompt === 'string' ? p.prompt.length : undefined,
     claudePid: meta.claudePid,
     tmuxPane: meta.tmuxPane,
+    runAttempt: meta.runAttempt,
   })
   if (truncated.length > 0) record.truncated = truncated
   return { ok: true, value: record }

@@ -172,7 +172,11 @@ function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, optio
   }
 }
 
-/** Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane>\n` then the raw hook payload. */
+/**
+ * Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane> <run attempt>\n` then the raw hook
+ * payload. Fields are single-space separated and may be empty; files written before a field existed
+ * simply lack it.
+ */
 export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalRecord> {
   const newline = content.indexOf('\n')
   // Stage 1 creates the file, then writes the header: an empty or header-less file may still be growing.
@@ -181,6 +185,7 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   if (fields[0] !== 'ssr1') return { ok: false, error: 'not a spool file (missing ssr1 header)' }
   const claudePid = Number(fields[2])
   const pane = fields[3]
+  const runAttempt = Number(fields[4])
   const body = content.slice(newline + 1)
   let payload: unknown
   try {
@@ -191,6 +196,7 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   const full: HookMeta = { ...meta }
   if (Number.isSafeInteger(claudePid) && claudePid > 1) full.claudePid = claudePid
   if (pane && /^%\d{1,9}$/.test(pane)) full.tmuxPane = pane
+  if (fields[4] && /^\d{1,6}$/.test(fields[4]) && runAttempt >= 1) full.runAttempt = runAttempt
   return recordFromHookPayload(payload, full)
 }
 
@@ -266,11 +272,4 @@ function describe(error: unknown): string {
   return e.code ? `${e.code}: ${e.message}` : String(e?.message ?? e)
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+export { isProcessAlive } from '../os/process-identity.js'

@@ -111,6 +111,11 @@ export function rotateIfLarger(file: string, maxBytes: number): boolean {
   return true
 }
 
+/** Opens for reading, refusing links and non-regular files. The caller closes it. */
+export function openReadSync(file: string): number {
+  return checkedFd(file, READ)
+}
+
 /** The file (at most `maxBytes` of it), refusing links and non-regular files. */
 export function readFileSafe(file: string, maxBytes = Infinity): string {
   const fd = checkedFd(file, READ)

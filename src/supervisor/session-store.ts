@@ -39,6 +39,10 @@ export interface SessionStateFile {
   updatedAt: string
   reasons: string[]
   needsUserReason: string | null
+  /** The mode the user last ran the session in; resumed runs get the same. */
+  permissionMode: string | null
+  /** What the last resume attempt did (null before the first). */
+  lastRun: LastRunView | null
   history: HistoryEntry[]
   supervisor: {
     machineVersion: number
@@ -46,6 +50,26 @@ export interface SessionStateFile {
     recentIds: string[]
     snapshot: unknown
   }
+}
+
+export interface LastRunView {
+  attempt: number
+  /** spawn: `claude --resume` was run; owner: the open session was left to continue by itself. */
+  mode: 'spawn' | 'owner'
+  /** running, completed, blocked, limited, failed, not-started, awaiting-owner, owner-continued, ... */
+  outcome: string
+  permissionMode: string | null
+  startedAt: string
+  exitedAt: string | null
+  exitCode: number | null
+  turns: number | null
+  costUsd: number | null
+  deniedTools: string[]
+  resultLine: string | null
+  /** Why claude could not be started, when that is what happened. */
+  startError: string | null
+  /** The run's output (spawned runs only). */
+  logFile: string | null
 }
 
 export async function writeSessionState(paths: HomePaths, state: SessionStateFile): Promise<void> {

@@ -5,7 +5,7 @@ import lockfile from 'proper-lockfile'
 import { rmSync } from 'node:fs'
 import type { HomePaths } from '../journal/home-paths.js'
 import { writeFileAtomic } from '../journal/safe-files.js'
-import { readPidFile, runningSupervisorPid } from '../journal/supervisor-pid.js'
+import { ownPidFileText, readPidFile, runningSupervisorPid } from '../journal/supervisor-pid.js'
 
 /** A held lock's mtime is refreshed every UPDATE ms; one older than STALE ms is abandoned. */
 export const LOCK_STALE_MS = 4_000
@@ -39,7 +39,7 @@ export async function acquireSingleton(paths: HomePaths, onCompromised: (error: 
       if (error.code === 'ELOCKED') throw new AlreadyRunningError(runningSupervisorPid(paths))
       throw error
     })
-  await writeFileAtomic(paths.pidFile, `${process.pid}\n`)
+  await writeFileAtomic(paths.pidFile, ownPidFileText())
   return {
     async release() {
       if (readPidFile(paths) === process.pid) rmSync(paths.pidFile, { force: true })

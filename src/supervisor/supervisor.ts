@@ -126,6 +126,7 @@ export class Supervisor {
     return {
       now: this.options.now,
       machine: this.machine,
+      resumeLogsDir: this.options.paths.resumeLogsDir,
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {

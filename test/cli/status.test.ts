@@ -43,6 +43,8 @@ function state(sessionId: string, fields: Partial<SessionStateFile>): SessionSta
     lastActivityAt: '2026-11-25T02:00:00.000Z',
     lastEventAt: '2026-11-25T02:00:00.000Z',
     updatedAt: '2026-11-25T02:00:00.000Z',
+    permissionMode: null,
+    lastRun: null,
     reasons: [],
     needsUserReason: null,
     history: [],

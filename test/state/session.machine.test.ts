@@ -209,7 +209,7 @@ t.test('due -> resume.started: spawn -> resuming, owner -> awaitingOwner', async
     t.equal(h.ctx().attempts, 1)
     t.equal(h.ctx().retryAt, null, 'nothing pending while resuming')
     t.strictSame(h.ctx().lastResume, {
-      attempt: 1, mode, startedAt: h.clock.now(), exitedAt: null, exitCode: null, turnCompleted: false, outcome, at: h.clock.now(),
+      attempt: 1, mode, startedAt: h.clock.now(), exitedAt: null, exitCode: null, turnCompleted: false, outcome, at: h.clock.now(), marked: false, permissionMode: null, details: null,
     })
   }
 })
@@ -859,6 +859,7 @@ t.test('every event in every state: no error, a known state, JSON-safe context',
     'session.ended': { type: 'session.ended', reason: 'other' },
     'resume.started': { type: 'resume.started', attempt: 1, mode: 'spawn' },
     'resume.exited': { type: 'resume.exited', attempt: 1, exitCode: 1, limited: false },
+    'resume.refused': { type: 'resume.refused', reason: 'plan mode' },
     'resume.requested': { type: 'resume.requested' },
     'schedule.cancelled': { type: 'schedule.cancelled' },
     'schedule.staggered': { type: 'schedule.staggered', notBefore: T0 + 3 * HOUR },
