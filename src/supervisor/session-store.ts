@@ -9,6 +9,7 @@ import { pruneQuarantine } from '../journal/quarantine.js'
 import { ensureHomeDir } from '../journal/safe-dirs.js'
 import { readFileSafeAsync, TEMP_FILE, writeFileAtomic } from '../journal/safe-files.js'
 import { isValidSessionId } from '../journal/session-id.js'
+import { isValidTime } from '../../state/time-range.js'
 
 export const STATE_SCHEMA_VERSION = 1
 /** Transitions kept in each state file; older ones stay in the journal. */
@@ -105,6 +106,24 @@ function checkShape(value: unknown, sessionId: string): string | null {
   const sup = s.supervisor
   if (!sup || !Number.isSafeInteger(sup.offset) || sup.offset < 0) return 'state file has no valid journal offset'
   if (!Array.isArray(sup.recentIds)) return 'state file has no recent event ids'
+  const badTime = badTimeField((sup.snapshot as { context?: unknown } | null)?.context, 'context')
+  if (badTime) return `state file has an out-of-range or non-numeric time at ${badTime}`
+  return null
+}
+
+/**
+ * The first time in a restored machine context (a key `at` or ending in `At`) that is neither null
+ * nor a valid time, as a path ("context.retryAt"); null when all are fine. A session restored with
+ * one would break every view of it, so such a file is quarantined and rebuilt from its journal.
+ */
+export function badTimeField(value: unknown, path: string, depth = 0): string | null {
+  if (value === null || typeof value !== 'object' || depth > 8) return null
+  for (const [key, child] of Object.entries(value)) {
+    const where = `${path}.${key}`
+    if ((key === 'at' || key.endsWith('At')) && child !== null && !isValidTime(child)) return where
+    const inner = badTimeField(child, where, depth + 1)
+    if (inner) return inner
+  }
   return null
 }
 

@@ -332,10 +332,14 @@ export class Supervisor {
   /** Let queued work finish and write the last summary. */
   async stop(): Promise<void> {
     this.stopped = true
-    await Promise.all(this.queues.values())
-    if (this.summaryTimer) clearTimeout(this.summaryTimer)
-    const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
-    await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget()).catch(() => {})
-    for (const runtime of this.sessions.values()) runtime.stop()
+    try {
+      await Promise.all(this.queues.values())
+      if (this.summaryTimer) clearTimeout(this.summaryTimer)
+      const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
+      await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget()).catch(() => {})
+    } finally {
+      // Whatever went wrong above, no actor's timer may keep the process alive.
+      for (const runtime of this.sessions.values()) runtime.stop()
+    }
   }
 }
