@@ -118,6 +118,7 @@ async function health(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     running: supervisor.runner.running,
     journalLag: await sessionsBehind(supervisor, paths),
     recentErrors: ctx.errors.recent(),
+    problems: supervisor.home.problems(),
   })
   sendJson(req, res, 200, { ...body, ...ctx.deps.extraHealth?.() })
 }

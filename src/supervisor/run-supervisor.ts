@@ -34,12 +34,22 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
   // An unusable or unsafe home ends the start here, with a message naming SESSION_RETRY_HOME.
   ensureHome(paths.home)
   const log = createFileLogger(paths.supervisorLog, config.logLevel)
-  let compromised = false
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  let takenOver = false
   let singleton
   try {
-    singleton = await acquireSingleton(paths, error => {
-      compromised = true
-      log.error('supervisor lock compromised; stopping', { error: error.message })
+    singleton = await acquireSingleton(paths, {
+      onChange: state => {
+        supervisor.home.setLock(state)
+        if (state.problem) log.warn('supervisor degraded', { problem: state.problem })
+        else log.info('supervisor lock held and pid file written again')
+        if (state.held) void supervisor.tick()
+      },
+      onTakenOver: pid => {
+        takenOver = true
+        log.error('another supervisor took over this home; stopping', { pid })
+      },
     })
   } catch (error) {
     if (error instanceof AlreadyRunningError) {
@@ -48,8 +58,8 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     }
     throw error
   }
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
-  const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  supervisor.home.setLock(singleton.state)
+  if (singleton.state.problem) log.warn('supervisor starts degraded', { problem: singleton.state.problem })
   const integrations = startIntegrations({ config: options.integrations ?? NO_INTEGRATIONS, env: process.env, supervisor, log, now: Date.now, timeZone })
   const watcher = new JournalWatcher({
     eventsDir: paths.eventsDir,
@@ -90,12 +100,12 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await Promise.race([
       options.stopSignal ?? new Promise(() => {}),
       new Promise<void>(resolve => {
-        const poll = setInterval(() => compromised && resolve(), 500)
+        const poll = setInterval(() => takenOver && resolve(), 500)
         timers.push(poll)
       }),
     ])
     log.info('supervisor stopping', { pid: process.pid })
-    return compromised ? 1 : 0
+    return takenOver ? 1 : 0
   } finally {
     for (const timer of timers) clearInterval(timer)
     await api?.close().catch(() => {})

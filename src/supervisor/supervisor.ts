@@ -17,6 +17,7 @@ import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
 import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry } from './session-store.js'
 import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
 import { writeSummaryFiles } from './summary-files.js'
+import { HomeWrites } from './home-writes.js'
 import { randomUUID } from 'node:crypto'
 
 /** current_session.json and resume_schedule.json are rewritten at most this often. */
@@ -63,10 +64,18 @@ export class Supervisor {
   /** Spool events whose "home not writable" failure is logged already; the last sweep error. */
   private readonly spoolReported = new Set<string>()
   private spoolError: string | null = null
+  /** The last summary write failed: the next tick writes them again. */
+  private summaryPending = false
+  /** Is the home writable, is the lock held (set by the singleton): no resume starts otherwise. */
+  readonly home: HomeWrites
 
   constructor(private readonly options: SupervisorOptions) {
     const { config } = options
     this.stats = { startedAt: options.now(), eventsApplied: 0, linesQuarantined: 0, lastError: null, lastActivityAt: null, errors: 0 }
+    this.home = new HomeWrites(options.now, {
+      onUnwritable: message => this.fail(message),
+      onWritable: message => options.log.info(message),
+    })
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
       marginMs: config.resumeMarginMs,
@@ -200,7 +209,13 @@ export class Supervisor {
   }
 
   private async persist(runtime: SessionRuntime): Promise<void> {
-    await writeSessionState(this.options.paths, runtime.toStateFile(this.options.now()))
+    try {
+      await writeSessionState(this.options.paths, runtime.toStateFile(this.options.now()))
+      this.home.succeeded(runtime.sessionId)
+    } catch (error) {
+      // A read-only or full home: the file is written again by a later tick.
+      if (!this.home.failed(error, runtime.sessionId)) throw error
+    }
     this.scheduleSummary()
   }
 
@@ -217,7 +232,8 @@ export class Supervisor {
     if (this.stopped) return
     await this.serialize(id, async () => {
       const runtime = this.sessions.get(id)
-      if (!runtime) return
+      // Every action is journaled first: without the lock or a writable home, none is taken.
+      if (!runtime || !this.home.mayAct) return
       if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drain(id))
       else if (runtime.state === 'scheduled') await this.stagger(runtime)
       else if (runtime.state === 'awaitingOwner' && this.runner.ownerTimedOut(runtime)) await this.drain(id)
@@ -243,6 +259,8 @@ export class Supervisor {
   /** The wall-clock tick: promote the spool, catch up with every journal, re-arm every timer. */
   async tick(): Promise<void> {
     const { now } = this.options
+    for (const id of this.home.unsaved) await this.persistAndCheck(id)
+    if (this.summaryPending) this.scheduleSummary()
     this.promoteSpool()
     for (const id of await listSessionIds(this.options.paths)) {
       if (!this.sessions.has(id)) await this.load(id)
@@ -300,8 +318,11 @@ export class Supervisor {
     try {
       const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
       await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget())
+      this.summaryPending = false
+      this.home.succeeded()
     } catch (error) {
-      this.fail(`summary files: ${(error as Error).message}`)
+      this.summaryPending = true
+      if (!this.home.failed(error)) this.fail(`summary files: ${(error as Error).message}`)
     } finally {
       this.summaryWriting = false
       if (this.summaryDirty && !this.stopped) this.scheduleSummary()
