@@ -44,7 +44,7 @@ export function withoutPrompts(raw: string): string {
 /** Keeps `text` as a new file `name` in the quarantine (another name if that one is taken). */
 export function keepInQuarantine(paths: HomePaths, name: string, text: string): string {
   ensureHomeDir(paths.home, paths.quarantineDir)
-  pruneQuarantine(paths, text.length)
+  pruneQuarantine(paths, { files: 1, bytes: text.length })
   for (let n = 0; ; n++) {
     const target = join(paths.quarantineDir, n === 0 ? name : `${name}.${n}`)
     try {
@@ -64,15 +64,15 @@ export function appendToQuarantine(paths: HomePaths, name: string, line: string)
   try {
     size = lstatSync(file).size
   } catch {
-    pruneQuarantine(paths, line.length)
+    pruneQuarantine(paths, { files: 1, bytes: line.length })
   }
   if (size + line.length > QUARANTINE_FILE_MAX_BYTES) return false
   appendFileSafe(file, line)
   return true
 }
 
-/** Makes room for `incoming` bytes: removes the oldest files beyond the caps. */
-export function pruneQuarantine(paths: HomePaths, incoming = 0): number {
+/** Makes room for what is about to come in: removes the oldest files beyond the caps. */
+export function pruneQuarantine(paths: HomePaths, incoming: { files: number; bytes: number } = { files: 0, bytes: 0 }): number {
   let files: { name: string; size: number; mtimeMs: number }[] = []
   try {
     files = readdirSync(paths.quarantineDir).flatMap(name => {
@@ -87,8 +87,8 @@ export function pruneQuarantine(paths: HomePaths, incoming = 0): number {
     return 0
   }
   files.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name))
-  let bytes = files.reduce((sum, f) => sum + f.size, 0) + incoming
-  let count = files.length + 1
+  let bytes = files.reduce((sum, f) => sum + f.size, 0) + incoming.bytes
+  let count = files.length + incoming.files
   let removed = 0
   for (const file of files) {
     if (count <= QUARANTINE_MAX_FILES && bytes <= QUARANTINE_MAX_BYTES) break

@@ -130,7 +130,7 @@ export function badTimeField(value: unknown, path: string, depth = 0): string | 
 /** Moves a corrupt state file aside so the session can be rebuilt from its journal. */
 export async function quarantineState(paths: HomePaths, sessionId: string, now: number): Promise<string> {
   ensureHomeDir(paths.home, paths.quarantineDir)
-  pruneQuarantine(paths)
+  pruneQuarantine(paths, { files: 1, bytes: 0 })
   const target = join(paths.quarantineDir, `${sessionId}.state-${now}.json`)
   await rename(sessionFile(paths, sessionId, 'state'), target)
   return target
