@@ -6,7 +6,8 @@
  * sources, both kept in the session's journal so a replay reproduces the state:
  *
  * - lines the hooks appended (`session.started`, `prompt.submitted`,
- *   `turn.completed`, `limit.detected`, `turn.failed`, `session.ended`);
+ *   `turn.completed`, `limit.detected`, `turn.failed`, `session.ended`, and
+ *   `owner.autoResume` from Claude Code's auto-continue notifications);
  * - the supervisor's own decisions, which it journals before acting on them
  *   (`resume.started`, `resume.exited`, `owner.timeout`, `schedule.staggered`)
  *   and manual requests (`resume.requested`, `schedule.cancelled`).
@@ -223,6 +224,29 @@ export interface OwnerTimeoutEvent {
   at: number
 }
 
+/**
+ * What Claude Code's own auto-continue did, as its Notification hook said (`notification_type`
+ * `quota_auto_resume_<result>`):
+ * - `fired`: the open session continued by itself at the reset;
+ * - `stale`: the machine slept past the reset; the session now waits for Enter;
+ * - `disabled`: the wait ended without continuing (a reset more than 24 h out, the session went
+ *   to the background, the user cancelled it).
+ * `stale` and `disabled` mean Claude Code will not continue this session: nobody else will while
+ * it is open, so the user has to.
+ */
+export const AUTO_RESUME_RESULTS = ['fired', 'stale', 'disabled'] as const
+export type AutoResumeResult = (typeof AUTO_RESUME_RESULTS)[number]
+
+export interface OwnerAutoResumeEvent extends HookFacts {
+  type: 'owner.autoResume'
+  at: number
+  result: AutoResumeResult
+  /** Claude Code's own words (the notification's message), when it gave any. */
+  message?: string
+  /** The Claude Code process that sent it: the session's owner. */
+  claudePid?: number
+}
+
 /** Re-evaluate due times: after every restore and on each supervisor tick. */
 export interface RearmEvent {
   type: 'rearm'
@@ -243,6 +267,7 @@ export type SessionEvent =
   | ScheduleCancelledEvent
   | ScheduleStaggeredEvent
   | OwnerTimeoutEvent
+  | OwnerAutoResumeEvent
   | RearmEvent
 
 export type SessionEventType = SessionEvent['type']
@@ -261,5 +286,6 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'schedule.cancelled',
   'schedule.staggered',
   'owner.timeout',
+  'owner.autoResume',
   'rearm',
 ]

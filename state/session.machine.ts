@@ -20,7 +20,8 @@
  * Every transition, by state (events not listed are recorded, not acted on):
  *
  *   active         limit.detected → limited; session.ended → ended (not our own run's)
- *   limited        always → scheduled | exhausted per policy, else stays (wait);
+ *   limited        always → scheduled | exhausted per policy, needsUser for a long wait under
+ *                  the notify policy, else stays (wait);
  *                  rearm / limit.detected → re-decide
  *   scheduled      timer or rearm when due → due; limit.detected → earlier only (never-later),
  *                  except the late limit of the run that just failed (may move later);
@@ -32,14 +33,22 @@
  *                  claude not startable → needsUser, else → scheduled (backoff) | exhausted;
  *                  the run's own session.started / prompt.submitted: stay
  *   awaitingOwner  activity → active; session.ended → due; owner.timeout → needsUser;
- *                  limit.detected → limited; resume.started spawn → resuming
- *   needsUser      session.ended → due (nobody owns it now)
+ *                  limit.detected → limited; resume.started spawn → resuming;
+ *                  owner.autoResume fired → active, stale / disabled → needsUser (no grace wait)
+ *   needsUser      session.ended → scheduled when the retry time is still ahead (Claude Code
+ *                  gave up before the reset); stays when nothing is scheduled and the limit's
+ *                  reset is still ahead (a long wait under the notify policy); else due
+ *                  (nobody owns it now)
  *   ended          session.started / prompt.submitted → active;
  *                  limit.detected → limited (the limit landed after SessionEnd)
  *   waiting states (limited, scheduled, due, needsUser, exhausted, cancelled):
  *                  prompt.submitted / turn.completed / session.started → active, schedule
  *                  dropped (the user came back) — unless it is our own run's hook landing
  *                  late: its turn.completed is that run's success, the rest is ignored
+ *   owner.autoResume   Claude Code's own auto-continue (not our run's): fired → active from
+ *                  any waiting state (the owner continued); stale / disabled → needsUser from
+ *                  limited / scheduled / due (the retry time is kept: nobody may write to an
+ *                  open session, so the user has to act); elsewhere recorded
  *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due;
  *                  in due: marks the retry manual (the runner's daily cap does not hold it back)
  *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
@@ -127,6 +136,7 @@ export type ResumeOutcome =
   | 'owner-continued' // the owner session showed activity
   | 'owner-ended' // the owner session ended before continuing
   | 'owner-timeout' // the owner did not continue within the grace period
+  | 'owner-gave-up' // Claude Code's auto-continue said it will not continue the open session
 
 export interface ResumeRecord {
   attempt: number
@@ -339,11 +349,20 @@ export function createSessionMachine(options: SessionMachineOptions) {
     guards: {
       retryDue: ({ context }) => context.retryAt !== null && now() >= context.retryAt,
       isSpawn: ({ event }) => event.type === 'resume.started' && event.mode === 'spawn',
+      autoResumeFired: ({ context, event }) =>
+        event.type === 'owner.autoResume' && event.result === 'fired' && !isOwnRun(context, event),
+      autoResumeGaveUp: ({ context, event }) =>
+        event.type === 'owner.autoResume' && event.result !== 'fired' && !isOwnRun(context, event),
+      retryStillAhead: ({ context, event }) => context.retryAt !== null && context.retryAt > event.at,
       isOwnRunEvent: ({ context, event }) => isOwnRun(context, event),
       /** A marked run's own event in a waiting state: its exit already decided; nothing to do. */
       isMarkedOwnRunEvent: ({ context, event }) => lastRunMarked(context) && isOwnRun(context, event),
       decisionSchedules: ({ context }) => decideInContext(context).action === 'schedule',
       decisionExhausted: ({ context }) => decideInContext(context).action === 'exhausted',
+      decisionNotifies: ({ context }) => decideInContext(context).action === 'notify',
+      /** Nothing scheduled and the limit's reset still ahead: a spawn now would only hit it. */
+      limitStillAhead: ({ context, event }) =>
+        context.retryAt === null && context.limit?.resetAt != null && context.limit.resetAt > event.at,
       isLateLimitOfLastRun: ({ context, event }) => {
         const run = context.lastResume
         return (
@@ -625,6 +644,48 @@ export function createSessionMachine(options: SessionMachineOptions) {
       noteUserReturned: assign(({ event }) => ({
         reasons: [`the session came back by itself (${event.type} at ${iso(event.at)}): schedule dropped`],
       })),
+      recordOwnerActivity: assign(({ event }) => ({ lastActivityAt: event.at })),
+      recordAutoResume: assign(({ context, event }) => {
+        if (event.type !== 'owner.autoResume') return {}
+        const own = isOwnRun(context, event)
+        return {
+          lastEventAt: event.at,
+          open: own ? context.open : true,
+          claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          reasons: withReason(context.reasons, `Claude Code's auto-continue: ${autoResumeText(event)}`, "Claude Code's auto-continue"),
+        }
+      }),
+      noteAutoResumeFired: assign(({ context, event }) => ({
+        lastActivityAt: event.at,
+        reasons: [
+          `the open session continued by itself (Claude Code's auto-continue fired at ${iso(event.at)})` +
+            (context.retryAt === null ? '' : `: schedule for ${iso(context.retryAt)} dropped`),
+        ],
+      })),
+      noteOwnerGaveUp: assign(({ context, event }) => {
+        if (event.type !== 'owner.autoResume') return {}
+        const pid = context.claudePid === null ? '' : ` (pid ${context.claudePid})`
+        const after =
+          context.retryAt === null
+            ? 'close it and the supervisor resumes it'
+            : `close it and the supervisor resumes it at ${iso(context.retryAt)}`
+        const line = `Claude Code will not continue this open session by itself: ${autoResumeText(event)}`
+        return {
+          lastEventAt: event.at,
+          needsUserReason: `${line}. Continue it in its terminal${pid}, or ${after}`,
+          reasons: [line],
+        }
+      }),
+      noteLongWait: assign(({ context }) => ({
+        needsUserReason:
+          `the ${context.limit?.kind ?? ''} limit resets ${context.limit?.resetAt == null ? 'later' : `at ${iso(context.limit.resetAt)}`}, ` +
+          `beyond the long-wait horizon, and the long-wait policy is notify: after the reset, ` +
+          `session-retry resume ${context.sessionId} (or continue it in Claude Code)`,
+      })),
+      ownerGoneBeforeRetry: assign(({ context }) => ({
+        needsUserReason: null,
+        reasons: [`the open session ended: nobody owns it now, resuming at ${context.retryAt === null ? '?' : iso(context.retryAt)}`],
+      })),
       noteOwnerTimeout: assign(({ context }) => ({
         needsUserReason:
           `the session is open in a live Claude Code process` +
@@ -658,6 +719,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       'schedule.cancelled': { actions: 'touch' },
       'schedule.staggered': { actions: 'touch' },
       'owner.timeout': { actions: 'touch' },
+      'owner.autoResume': { actions: 'recordAutoResume' },
     },
     states: {
       active: {
@@ -677,12 +739,14 @@ export function createSessionMachine(options: SessionMachineOptions) {
         always: [
           { guard: 'decisionSchedules', target: 'scheduled' },
           { guard: 'decisionExhausted', target: 'exhausted' },
+          { guard: 'decisionNotifies', target: 'needsUser', actions: 'noteLongWait' },
         ],
         on: {
           rearm: { target: 'limited', reenter: true },
           'limit.detected': { target: 'limited', reenter: true, actions: 'adoptLimit' },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -707,6 +771,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           'schedule.staggered': { target: 'scheduled', reenter: true, actions: 'applyStagger' },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -717,6 +782,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           // Already due, but held back (daily cap, spacing): a manual request lifts that.
           'resume.requested': { actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -839,15 +905,47 @@ export function createSessionMachine(options: SessionMachineOptions) {
             { actions: 'ignoreDuplicateStart' },
           ],
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          // Claude Code said what its auto-continue did: no need to wait out the grace period.
+          'owner.autoResume': [
+            {
+              guard: 'autoResumeFired',
+              target: 'active',
+              actions: [
+                'recordAutoResume',
+                'recordOwnerActivity',
+                { type: 'noteRun', params: { outcome: 'owner-continued', reason: "the open session continued by itself (Claude Code's auto-continue fired)" } },
+              ],
+            },
+            {
+              guard: 'autoResumeGaveUp',
+              target: 'needsUser',
+              actions: [
+                'recordAutoResume',
+                { type: 'noteRun', params: { outcome: 'owner-gave-up', reason: "Claude Code's auto-continue gave up on the open session" } },
+                'noteOwnerGaveUp',
+              ],
+            },
+            { actions: 'recordAutoResume' },
+          ],
         },
       },
 
       needsUser: {
         on: {
-          // The owner closed it: nobody owns it now, so a spawn is safe.
-          'session.ended': { target: 'due', actions: ['recordEnded', 'ownerGone'] },
+          // The owner closed it: nobody owns it now, so a spawn is safe (at the retry time, when
+          // Claude Code gave up on the session before the reset).
+          'session.ended': [
+            { guard: 'retryStillAhead', target: 'scheduled', actions: ['recordEnded', 'ownerGoneBeforeRetry'] },
+            { guard: 'limitStillAhead', actions: 'recordEnded' },
+            { target: 'due', actions: ['recordEnded', 'ownerGone'] },
+          ],
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': [
+            { guard: 'autoResumeFired', target: 'active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+            { guard: 'autoResumeGaveUp', actions: ['recordAutoResume', 'noteOwnerGaveUp'] },
+            { actions: 'recordAutoResume' },
+          ],
           ...userComesBack(),
         },
       },
@@ -855,6 +953,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       exhausted: {
         on: {
           'resume.requested': { target: 'due', actions: 'requestNow' },
+          'owner.autoResume': ownerAutoResumeFiredOnly(),
           ...userComesBack(),
         },
       },
@@ -862,6 +961,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       cancelled: {
         on: {
           'resume.requested': { target: 'due', actions: 'requestNow' },
+          'owner.autoResume': ownerAutoResumeFiredOnly(),
           ...userComesBack(),
         },
       },
@@ -905,6 +1005,37 @@ function userComesBack() {
       { target: '#session.active', actions: ['recordActivity', 'noteUserReturned'] },
     ],
   } as const
+}
+
+/**
+ * Claude Code's auto-continue in a state that waits for the reset: `fired` means the owner went
+ * on (the schedule is dropped); `stale` / `disabled` mean it will not, and since nobody may write
+ * to an open session, the user has to act now.
+ */
+function ownerAutoResume() {
+  return [
+    { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+    { guard: 'autoResumeGaveUp', target: '#session.needsUser', actions: ['recordAutoResume', 'noteOwnerGaveUp'] },
+    { actions: 'recordAutoResume' },
+  ] as const
+}
+
+function ownerAutoResumeFiredOnly() {
+  return [
+    { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+    { actions: 'recordAutoResume' },
+  ] as const
+}
+
+/** `fired (…message…)`: what the notification said, in its own words when it gave some. */
+function autoResumeText(event: { result: string; message?: string }): string {
+  const names: Record<string, string> = {
+    fired: 'it continued the session at the reset',
+    stale: 'the machine slept past the reset and the session waits for Enter',
+    disabled: 'it stopped waiting for the reset',
+  }
+  const what = names[event.result] ?? event.result
+  return `${what} (quota_auto_resume_${event.result}${event.message ? `: ${event.message}` : ''})`
 }
 
 function ownerContinued(record: 'recordActivity' | 'recordSessionStarted') {

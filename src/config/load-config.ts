@@ -3,7 +3,9 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { resolveHome } from '../journal/home-paths.js'
+import { DEFAULT_RETRY_POLICY } from '../../state/retry-policy.js'
 import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../../state/session-events.js'
+import { LONG_WAIT_POLICIES, type LongWaitPolicy } from '../../state/retry-policy.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -35,6 +37,10 @@ export interface Config {
   claudeConfigDir: string
   /** Automatic resumes per local day; a manual resume is never held back. 0: no automatic resume. */
   maxResumesPerDay: number
+  /** A reset further away than this is a long wait (SESSION_RETRY_LONG_WAIT_HORIZON, hours). */
+  longWaitHorizonMs: number
+  /** Resume a long wait at its reset, or hand it to the user (SESSION_RETRY_LONG_WAIT). */
+  longWait: LongWaitPolicy
 }
 
 export class ConfigError extends Error {}
@@ -43,12 +49,15 @@ export const CONFIG_DEFAULTS = {
   port: 8889,
   logLevel: 'info' as LogLevel,
   monitorIntervalSeconds: 30,
-  resumeMarginSeconds: 90,
-  maxAttempts: 5,
+  // The retry policy's own defaults, in the seconds the variables use: one source for each number.
+  resumeMarginSeconds: DEFAULT_RETRY_POLICY.marginMs / 1000,
+  maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
   ownerGraceSeconds: 600,
-  staggerSeconds: 20,
-  backoffBaseSeconds: 120,
+  staggerSeconds: DEFAULT_RETRY_POLICY.staggerMs / 1000,
+  backoffBaseSeconds: DEFAULT_RETRY_POLICY.backoffBaseMs / 1000,
   maxResumesPerDay: 20,
+  longWaitHorizonHours: 24,
+  longWait: 'resume' as LongWaitPolicy,
   claudeBin: 'claude',
   resumePrompt:
     'Your usage limit has reset. Continue the task you were working on from where you stopped; ' +
@@ -70,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     permissionModeOverride: permissionMode(env),
     allowBypass: bool(env, 'SESSION_RETRY_ALLOW_BYPASS', false),
     resumeMarginMs: integer(env, 'SESSION_RETRY_RESUME_MARGIN', CONFIG_DEFAULTS.resumeMarginSeconds, 0, 86_400) * 1000,
-    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 100),
+    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 0, 100),
     ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
     autostart: bool(env, 'SESSION_RETRY_AUTOSTART', true),
     claudeArgs: stringArray(env, 'SESSION_RETRY_CLAUDE_ARGS'),
@@ -78,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     backoffBaseMs: integer(env, 'SESSION_RETRY_BACKOFF_BASE', CONFIG_DEFAULTS.backoffBaseSeconds, 1, 86_400) * 1000,
     claudeConfigDir: env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude'),
     maxResumesPerDay: integer(env, 'SESSION_RETRY_MAX_RESUMES_PER_DAY', CONFIG_DEFAULTS.maxResumesPerDay, 0, 10_000),
+    longWaitHorizonMs: integer(env, 'SESSION_RETRY_LONG_WAIT_HORIZON', CONFIG_DEFAULTS.longWaitHorizonHours, 1, 24 * 8) * 3_600_000,
+    longWait: longWait(env),
   }
 }
 
@@ -118,6 +129,14 @@ function permissionMode(env: NodeJS.ProcessEnv): PermissionMode | null {
   if (raw === undefined || raw === '') return null
   if (isPermissionMode(raw)) return raw
   throw new ConfigError(`SESSION_RETRY_PERMISSION_MODE=${JSON.stringify(raw)} must be one of ${PERMISSION_MODES.join(', ')}`)
+}
+
+function longWait(env: NodeJS.ProcessEnv): LongWaitPolicy {
+  const raw = env.SESSION_RETRY_LONG_WAIT
+  if (raw === undefined || raw === '') return CONFIG_DEFAULTS.longWait
+  const value = raw.toLowerCase()
+  if ((LONG_WAIT_POLICIES as readonly string[]).includes(value)) return value as LongWaitPolicy
+  throw new ConfigError(`SESSION_RETRY_LONG_WAIT=${JSON.stringify(raw)} must be one of ${LONG_WAIT_POLICIES.join(', ')}`)
 }
 
 function level(env: NodeJS.ProcessEnv): LogLevel {

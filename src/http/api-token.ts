@@ -40,6 +40,16 @@ export async function ensureApiToken(paths: HomePaths): Promise<string> {
   throw new Error(`could not create the API token file ${paths.tokenFile}`)
 }
 
+/** The token a supervisor created, or null when there is none yet (no supervisor ever started). */
+export async function readApiToken(paths: HomePaths): Promise<string | null> {
+  try {
+    return await readTokenFile(paths.tokenFile)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+}
+
 /** The token in an existing file, or null if the file holds no usable token. Narrows its mode to 0600. */
 async function readTokenFile(file: string): Promise<string | null> {
   const info = await lstat(file)

@@ -61,6 +61,10 @@ export function buildHealth(input: HealthInput) {
   if (recentErrors.errors > 0) {
     reasons.push(`${recentErrors.errors} supervisor error(s) in the last ${DEGRADED_WINDOW_MS / 60_000} minutes; last: ${stats.lastError ?? 'unknown'}`)
   }
+  const cannotStart = states.filter(s => s.state === 'needsUser' && s.lastRun?.startError)
+  if (cannotStart.length > 0) {
+    reasons.push(`claude could not be started for ${cannotStart.length} session(s) (${cannotStart[0]!.lastRun!.startError}): check SESSION_RETRY_CLAUDE_BIN and the supervisor's PATH`)
+  }
   const next = schedules.find(s => s.retryAt !== null) ?? null
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
   return {

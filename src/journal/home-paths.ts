@@ -21,6 +21,8 @@ export interface HomePaths {
   lockTarget: string
   tokenFile: string
   usageFile: string
+  /** The page `session-retry dashboard` opens: it hands the token to the browser (0600). */
+  dashboardHandoff: string
 }
 
 /** `SESSION_RETRY_HOME`, else `~/.devflow`; a relative value is taken from `cwd`. */
@@ -49,6 +51,7 @@ export function homePaths(home: string): HomePaths {
     lockTarget: join(home, 'supervisor'),
     tokenFile: join(home, 'api-token'),
     usageFile: join(home, 'usage.json'),
+    dashboardHandoff: join(home, 'dashboard.html'),
   }
 }
 

@@ -83,6 +83,8 @@ export class Supervisor {
       staggerMs: config.staggerMs,
       backoffBaseMs: config.backoffBaseMs,
       backoffCapMs: Math.max(DEFAULT_RETRY_POLICY.backoffCapMs, config.backoffBaseMs),
+      longWaitHorizonMs: config.longWaitHorizonMs,
+      longWait: config.longWait,
     }
     // One machine definition for every session: building it costs more than an actor does.
     this.machine = createSessionMachine({ now: options.now, policy: this.policy })
@@ -140,6 +142,7 @@ export class Supervisor {
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
         if (!this.live) return
+        this.logTransition(id, entry, context)
         for (const listener of this.transitionListeners) {
           try {
             listener({ sessionId: id, ...entry, context })
@@ -148,6 +151,26 @@ export class Supervisor {
           }
         }
       },
+    }
+  }
+
+  /** The steps a person reading the log looks for: a limit scheduled, a session that needs them. */
+  private logTransition(id: string, entry: HistoryEntry, context: SessionContext): void {
+    const { log } = this.options
+    const iso = (ms: number | null | undefined) => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null)
+    if (entry.to === 'scheduled' && entry.from !== 'scheduled') {
+      log.info('limit detected; resume scheduled', {
+        sessionId: id,
+        kind: context.limit?.kind ?? null,
+        resetAt: iso(context.limit?.resetAt),
+        retryAt: iso(context.retryAt),
+        source: context.retrySource,
+        attempt: context.attempts + 1,
+      })
+    } else if (entry.to === 'needsUser') {
+      log.warn('session needs the user', { sessionId: id, reason: context.needsUserReason })
+    } else if (entry.to === 'exhausted') {
+      log.warn('gave up resuming the session', { sessionId: id, attempts: context.attempts })
     }
   }
 

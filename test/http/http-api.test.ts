@@ -264,16 +264,20 @@ t.test('a non-loopback Host or a foreign Origin is refused (DNS rebinding, cross
   const w = await world(t)
   const port = w.api.port
   for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', `127.0.0.1.evil.example:${port}`, 'localhost.evil', '10.0.0.1', '0.0.0.0', '127.0.0.2', '[::2]', 'localhost:80@evil', 'localhost:abc', 'localhost:123456']) {
-    const a = await call(port, { path: '/health', headers: { Host: host } })
-    assertJsonError(t, a, 403, /loopback/)
+    for (const path of ['/health', '/', '/dashboard.js', '/dashboard.json', '/events']) {
+      assertJsonError(t, await call(port, { path, headers: { Host: host } }), 403, /loopback/)
+    }
     const p = await post(port, '/notify-limit', { session_id: 'rebind', message: 'x' }, w.token, { Host: host })
     assertJsonError(t, p, 403)
   }
   t.same(journalLines(w.paths, 'rebind'), [])
   for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LocalHost', `[::1]:${port}`, '[::1]']) {
     t.equal((await call(port, { path: '/health', headers: { Host: host } })).status, 200, `Host ${host} accepted`)
+    t.equal((await call(port, { path: '/', headers: { Host: host } })).status, 200, `Host ${host} gets the page`)
   }
-  assertJsonError(t, await call(port, { path: '/health', headers: { Host: '127.0.0.1', Origin: 'https://evil.example' } }), 403, /Origin/)
+  for (const path of ['/health', '/', '/events']) {
+    assertJsonError(t, await call(port, { path, headers: { Host: '127.0.0.1', Origin: 'https://evil.example' } }), 403, /Origin/)
+  }
   assertJsonError(t, await call(port, { path: '/health', headers: { Host: '127.0.0.1', Origin: 'null' } }), 403, /Origin/)
   t.equal((await call(port, { path: '/health', headers: { Origin: `http://localhost:${port}` } })).status, 200)
   // HTTP/1.0 without Host.

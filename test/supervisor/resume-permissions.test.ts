@@ -12,6 +12,8 @@ import { makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cl
 import { repoRoot } from '../helpers/hook-process.js'
 import { cliMain, readState, startSupervisor, supervisorEnv, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
 
+// Six claude runs and three supervisors: minutes on a loaded machine.
+t.setTimeout(600_000)
 const api = await startFakeApi()
 t.teardown(() => api.close())
 // Claude Code refuses bypassPermissions as root outside a sandbox; tests run as root in CI.
@@ -26,9 +28,17 @@ function journal(id: string): Record<string, any>[] {
 }
 
 /** A session in `mode` hits a limit; after the reset its model will ask to write `file`. */
+const resets = new Map<string, number>()
+/** For the closing figures: from the reset to the moment the run's verdict was on record. */
+function settleComment(t: Test, id: string, s: Record<string, any>) {
+  t.comment(`${s.lastRun.outcome}: reset → settled outcome ${Date.parse(s.lastRun.exitedAt) - resets.get(id)!} ms (margin 1 s)`)
+}
+
 async function limitedSession(mode: string, file: string | null): Promise<string> {
   const id = randomUUID()
-  api.enqueue({ kind: 'limit', resetEpoch: nowSeconds() + 2 })
+  const resetEpoch = nowSeconds() + 2
+  resets.set(id, resetEpoch * 1000)
+  api.enqueue({ kind: 'limit', resetEpoch })
   await runClaude(sb, ['--plugin-dir', repoRoot, '--session-id', id, '--permission-mode', mode, '-p', 'write the notes file'])
   if (file) api.enqueue({ kind: 'tool', name: 'Write', input: { file_path: file, content: 'notes\n' } })
   return id
@@ -48,6 +58,7 @@ t.test('acceptEdits: resumed in acceptEdits, the file is written, the run is "co
   const file = join(sb.cwd, 'accept-edits.txt')
   const id = (started.acceptEdits = await limitedSession('acceptEdits', file))
   const s = await waitForState(home, id, s => s.state === 'active' && settled(s), 'resumed and settled', 90_000)
+  settleComment(t, id, s)
   t.ok(existsSync(file), 'the resumed run wrote the file')
   t.equal(s.permissionMode, 'acceptEdits')
   t.match(s.lastRun, { attempt: 1, mode: 'spawn', outcome: 'completed', permissionMode: 'acceptEdits', exitCode: 0, deniedTools: [] })
@@ -65,6 +76,7 @@ t.test('default mode: the write is refused, the run does not hang, the session n
   const file = join(sb.cwd, 'default-mode.txt')
   const id = (started.default = await limitedSession('default', file))
   const s = await waitForState(home, id, s => s.state === 'needsUser' && settled(s), 'blocked run settled', 90_000)
+  settleComment(t, id, s)
   t.notOk(existsSync(file), 'nothing was written without approval')
   t.match(s.lastRun, { outcome: 'blocked', deniedTools: ['Write'] })
   t.match(s.needsUserReason, /Write/, 'the reason names the refused tool')
