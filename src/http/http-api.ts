@@ -17,6 +17,7 @@ import { ErrorTracker, ERROR_SAMPLE_MS } from './health.js'
 import { ClientGoneError } from './read-body.js'
 import { HttpError, rawJsonResponse, sendError } from './respond.js'
 import { handleRequest, type ApiContext } from './routes.js'
+import { MAX_REQUEST_HEADERS } from './request-guards.js'
 
 export const HTTP_HOST = '127.0.0.1'
 
@@ -28,7 +29,8 @@ export const SERVER_LIMITS = {
   /** Idle sockets (connected, sending nothing) are closed after this. */
   socketTimeoutMs: 60_000,
   maxHeaderBytes: 16 * 1024,
-  maxHeadersCount: 64,
+  /** One more than MAX_REQUEST_HEADERS: a request that has that many is refused (request-guards.ts). */
+  maxHeadersCount: MAX_REQUEST_HEADERS + 1,
   maxConnections: 256,
 }
 

@@ -133,6 +133,7 @@ async function healthBody(ctx: ApiContext, at: number, states: SessionStateFile[
     running: supervisor.runner.running,
     journalLag: await sessionsBehind(supervisor, paths),
     recentErrors: ctx.errors.recent(),
+    problems: supervisor.home.problems(),
   })
   return { ...body, ...ctx.deps.extraHealth?.() }
 }

@@ -62,3 +62,6 @@ export function sessionFile(paths: HomePaths, sessionId: string, kind: SessionFi
   if (!isValidSessionId(sessionId)) throw new Error(`refusing invalid session id ${JSON.stringify(String(sessionId).slice(0, 80))}`)
   return kind === 'journal' ? join(paths.eventsDir, `${sessionId}.jsonl`) : join(paths.sessionsDir, `${sessionId}.json`)
 }
+
+/** Each log in <home>/logs is renamed to `<name>.1` (replacing the previous one) past this size. */
+export const LOG_MAX_BYTES = 8 * 1024 * 1024

@@ -131,7 +131,7 @@ t.test('pinned limits', async t => {
     keepAliveTimeoutMs: 5_000,
     socketTimeoutMs: 60_000,
     maxHeaderBytes: 16 * 1024,
-    maxHeadersCount: 64,
+    maxHeadersCount: 65,
     maxConnections: 256,
   })
 })
@@ -284,6 +284,20 @@ t.test('a non-loopback Host or a foreign Origin is refused (DNS rebinding, cross
   const raw = await rawExchange(port, 'GET /health HTTP/1.0\r\n\r\n')
   t.match(raw, /^HTTP\/1\.1 403 /)
   t.match(raw, /"error":"the Host header is missing/)
+})
+
+t.test('an Origin after 64 headers cannot slip past the check: more than 64 headers are refused', async t => {
+  const w = await world(t)
+  const port = w.api.port
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `X-Filler-${i}: ${i}\r\n`).join('')
+  const request = (headers: string) => rawExchange(port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers}\r\n`)
+  t.match(await request(filler(62)), /^HTTP\/1\.1 200 /, '64 headers in all are fine')
+  const cut = await request(filler(63))
+  t.match(cut, /^HTTP\/1\.1 431 /, '65 are refused')
+  t.match(cut, /"error":"the request has more than 64 headers"/)
+  const smuggled = await request(filler(70) + 'Origin: https://evil.example\r\n')
+  t.match(smuggled, /^HTTP\/1\.1 431 /, 'an Origin Node would have dropped is not ignored')
+  t.match(await request(filler(61) + 'Origin: https://evil.example\r\n'), /^HTTP\/1\.1 403 /, 'within the limit, the Origin check sees it')
 })
 
 t.test('POST /notify-limit appends exactly one journal line and the session is scheduled at the reset', async t => {

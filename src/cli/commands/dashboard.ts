@@ -5,9 +5,10 @@
 // browser is given that file's path, so the token is not on any command line `ps` can show.
 import { spawn } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
-import writeFileAtomic from 'write-file-atomic'
 import { loadConfig } from '../../config/load-config.js'
 import { homePaths, type HomePaths } from '../../journal/home-paths.js'
+import { ensureHome } from '../../journal/safe-dirs.js'
+import { writeFileAtomic } from '../../journal/safe-files.js'
 import { readApiToken } from '../../http/api-token.js'
 import { HTTP_HOST } from '../../http/http-api.js'
 import type { CliIo } from '../cli-io.js'
@@ -69,7 +70,8 @@ async function servedBy(port: number, pid: number): Promise<string | null> {
 async function openPage(paths: HomePaths, url: string, io: CliIo): Promise<true | string> {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? null : 'xdg-open'
   if (opener === null) return `opening a browser is not supported on ${process.platform}`
-  await writeFileAtomic(paths.dashboardHandoff, handoffPage(url), { mode: 0o600 })
+  ensureHome(paths.home)
+  await writeFileAtomic(paths.dashboardHandoff, handoffPage(url), { fsync: false })
   return new Promise(resolve => {
     const child = spawn(opener, [pathToFileURL(paths.dashboardHandoff).href], { env: io.env, cwd: io.cwd, detached: true, stdio: 'ignore' })
     child.once('error', error => resolve(`cannot run ${opener} (${(error as NodeJS.ErrnoException).code ?? error.message})`))
