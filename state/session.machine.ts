@@ -139,7 +139,7 @@ export type ResumeOutcome =
   | 'owner-timeout' // the owner did not continue within the grace period
   | 'owner-gave-up' // Claude Code's auto-continue said it will not continue the open session
   | 'tmux-sent' // the keys went into the owner's tmux pane and it took them
-  | 'tmux-not-sent' // the owner's tmux pane was left alone (the user is typing, another process...)
+  | 'tmux-not-sent' // the owner's tmux pane was left alone (the user is typing, another program runs there)
 
 export interface ResumeRecord {
   attempt: number
