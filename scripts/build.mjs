@@ -2,7 +2,7 @@
 // second stage, because a single .cjs file starts as fast as `node -e 0`
 // (library notes, section 6) and needs nothing from node_modules at run time.
 import { execFileSync } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +20,8 @@ try {
   console.error('build: tsc reported the errors above')
   process.exit(1)
 }
+// The dashboard's page, stylesheet, script and icon are served as they are, from beside the server.
+cpSync(join(root, 'src/http/dashboard'), join(root, 'dist/src/http/dashboard'), { recursive: true })
 const esbuild = require('esbuild')
 // The status line runs after every turn: it gets the same single-file treatment.
 for (const entry of ['journal-event', 'statusline']) {

@@ -1,10 +1,12 @@
 // `session-retry doctor`: each check says what it found and, when something is wrong, what to do.
-import { accessSync, constants, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs'
 import { delimiter, isAbsolute, join } from 'node:path'
 import type { Config } from '../config/load-config.js'
 import { compareVersions, registeredEvents } from '../install/claude-settings.js'
 import { claudeVersion } from '../install/install-hooks.js'
 import type { HomePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
+import { writeNewFileSync } from '../journal/safe-files.js'
 import { runningSupervisorPid } from '../supervisor/singleton.js'
 
 export interface Check {
@@ -41,9 +43,9 @@ function nodeCheck(): Check {
 
 function homeCheck(paths: HomePaths): Check {
   try {
-    mkdirSync(paths.home, { recursive: true, mode: 0o700 })
+    ensureHome(paths.home)
     const probe = join(paths.home, `.doctor-${process.pid}`)
-    writeFileSync(probe, 'ok', { mode: 0o600 })
+    writeNewFileSync(probe, 'ok')
     unlinkSync(probe)
     return { name: 'home', ok: true, detail: `${paths.home} is writable` }
   } catch (error) {

@@ -108,6 +108,16 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
       done(await cancelCommand(id, io))
     })
 
+  program
+    .command('dashboard')
+    .description('open the live page of the running supervisor, with the token its buttons need')
+    .option('--no-open', 'print the URL (token included) instead of opening a browser')
+    .addOption(json())
+    .action(async (options: { open?: boolean; json?: boolean }) => {
+      const { dashboardCommand } = await import('./commands/dashboard.js')
+      done(await dashboardCommand(options, io))
+    })
+
   const supervisor = program
     .command('supervisor')
     .description('run, start, stop or check the supervisor that resumes sessions')

@@ -2,9 +2,11 @@
 // nothing else. Runs in stage 2 (already detached from Claude Code), so it costs no prompt time.
 // A race between two SessionStarts is harmless: the supervisor's singleton lock turns the second away.
 import { spawn } from 'node:child_process'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HomePaths } from './home-paths.js'
+import { LOG_MAX_BYTES, type HomePaths } from './home-paths.js'
+import { ensureHomeDir } from './safe-dirs.js'
+import { openAppendSync, rotateIfLarger } from './safe-files.js'
 import { runningSupervisorPid } from './supervisor-pid.js'
 
 export function autostartDisabled(env: NodeJS.ProcessEnv): boolean {
@@ -17,7 +19,10 @@ export function supervisorAlive(paths: HomePaths): boolean {
 
 /** Starts `session-retry supervisor run` detached; returns its pid, or null when it did not start. */
 export function startSupervisorDetached(paths: HomePaths, cliMain: string, env: NodeJS.ProcessEnv): number | null {
-  const out = openSync(join(paths.logsDir, 'supervisor.out'), 'a', 0o600)
+  ensureHomeDir(paths.home, paths.logsDir)
+  const outFile = join(paths.logsDir, 'supervisor.out')
+  rotateIfLarger(outFile, LOG_MAX_BYTES)
+  const out = openAppendSync(outFile)
   try {
     const child = spawn(process.execPath, [cliMain, 'supervisor', 'run'], {
       detached: true,

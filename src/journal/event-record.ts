@@ -3,6 +3,7 @@
 // all write this one shape, so the supervisor has a single path into the machine.
 import { describeBadSessionId, isValidSessionId } from './session-id.js'
 import type { RunDetails, RunOutcome } from '../../state/session-events.js'
+import { EARLIEST_TIME_MS, isPlausibleReset, isValidTime, LATEST_TIME_MS } from '../../state/time-range.js'
 
 export const JOURNAL_SCHEMA_VERSION = 1
 /** A tmux pane id as tmux prints it (`#{pane_id}`, `TMUX_PANE`). */
@@ -154,7 +155,10 @@ export function serializeRecord(record: JournalRecord): string {
   return JSON.stringify(record) + '\n'
 }
 
-/** Reads one journal line back; anything that is not a v1 record is an error, never a throw. */
+/**
+ * Reads one journal line back; anything that is not a v1 record is an error, never a throw. Its
+ * times must be in range: one bad time applied to a session would poison it for good.
+ */
 export function parseJournalLine(line: string): Parsed<JournalRecord> {
   let value: unknown
   try {
@@ -167,7 +171,16 @@ export function parseJournalLine(line: string): Parsed<JournalRecord> {
   if (r.v !== JOURNAL_SCHEMA_VERSION) return { ok: false, error: `unknown schema version ${JSON.stringify(r.v)}` }
   if (typeof r.id !== 'string' || r.id.length === 0) return { ok: false, error: 'missing id' }
   if (typeof r.ts !== 'string' || Number.isNaN(Date.parse(r.ts))) return { ok: false, error: 'missing or invalid ts' }
+  const at = Date.parse(r.ts)
+  if (!isValidTime(at)) return { ok: false, error: `ts ${JSON.stringify(r.ts.slice(0, 40))} is out of range (${TIME_RANGE})` }
   if (typeof r.event !== 'string') return { ok: false, error: 'missing event' }
   if (!isValidSessionId(r.sessionId)) return { ok: false, error: describeBadSessionId(r.sessionId) }
+  for (const field of ['resetAt', 'notBefore'] as const) {
+    if (r[field] !== undefined && !isPlausibleReset(r[field], at)) {
+      return { ok: false, error: `${field} ${JSON.stringify(r[field])} is not a time within a year of ts` }
+    }
+  }
   return { ok: true, value: r as JournalRecord }
 }
+
+const TIME_RANGE = `${new Date(EARLIEST_TIME_MS).getUTCFullYear()} to ${new Date(LATEST_TIME_MS).getUTCFullYear()}`

@@ -2,13 +2,13 @@
 // enough: a stale file can name a pid the system has since given to another process, or a
 // supervisor that became a zombie. Node built-ins only: the hook's stage 2 (autostart) reads it as
 // well as the CLI and the supervisor itself.
-import { readFileSync } from 'node:fs'
 import type { HomePaths } from './home-paths.js'
+import { readFileSafe } from './safe-files.js'
 import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from '../os/process-identity.js'
 
 export function readPidIdentity(paths: HomePaths): ProcessIdentity | null {
   try {
-    return parseIdentity(readFileSync(paths.pidFile, 'utf8'))
+    return parseIdentity(readFileSafe(paths.pidFile))
   } catch {
     return null
   }

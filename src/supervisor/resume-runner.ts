@@ -4,13 +4,15 @@
 // attempt is journaled and applied (state `resuming`, persisted) BEFORE the process starts, so a
 // crash can never start the same attempt twice; the run itself waits at a gate until its identity
 // is on disk (run-gate.ts), so a restarted supervisor always knows whether it ran and what it did.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, fstatSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { isAbsolute, join } from 'node:path'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
 import { JOURNAL_SCHEMA_VERSION, type JournalRecord } from '../journal/event-record.js'
 import type { HomePaths } from '../journal/home-paths.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
+import { openAppendSync, openReadSync, readFileSafe, writeFileAtomicSync } from '../journal/safe-files.js'
 import { readTranscriptLimit } from '../limits/read-transcript-limit.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { claudeVersion } from '../os/claude-version.js'
@@ -160,8 +162,8 @@ export class ResumeRunner {
     const { config, paths, log } = this.deps
     const id = rt.sessionId
     const startedAt = this.deps.now()
-    mkdirSync(paths.resumeLogsDir, { recursive: true, mode: 0o700 })
-    const output = openSync(this.logFile(id, attempt), 'a', 0o600)
+    ensureHomeDir(paths.home, paths.resumeLogsDir)
+    const output = openAppendSync(this.logFile(id, attempt))
     this.inflight.set(id, { attempt, pid: null })
     this.counters.started++
     let finished = false
@@ -314,15 +316,12 @@ export class ResumeRunner {
   }
 
   private writePidFile(sessionId: string, attempt: number, identity: ProcessIdentity): void {
-    const file = this.pidFile(sessionId, attempt)
-    const temp = `${file}.${process.pid}.tmp`
-    writeFileSync(temp, formatIdentity(identity), { mode: 0o600, flag: 'wx' })
-    renameSync(temp, file)
+    writeFileAtomicSync(this.pidFile(sessionId, attempt), formatIdentity(identity), { fsync: false })
   }
 
   private readPidFile(sessionId: string, attempt: number): ProcessIdentity | null {
     try {
-      return parseIdentity(readFileSync(this.pidFile(sessionId, attempt), 'utf8'))
+      return parseIdentity(readFileSafe(this.pidFile(sessionId, attempt)))
     } catch {
       return null
     }
@@ -331,7 +330,7 @@ export class ResumeRunner {
   private readLogTail(sessionId: string, attempt: number): string {
     let fd: number | null = null
     try {
-      fd = openSync(this.logFile(sessionId, attempt), 'r')
+      fd = openReadSync(this.logFile(sessionId, attempt))
       const size = fstatSync(fd).size
       const buffer = Buffer.alloc(Math.min(size, LOG_TAIL_BYTES))
       readSync(fd, buffer, 0, buffer.length, size - buffer.length)

@@ -3,15 +3,10 @@
 import { createActor, type Actor } from 'xstate'
 import type { SessionContext, SessionMachine } from '../../state/session.machine.js'
 import type { SessionEvent } from '../../state/session-events.js'
+import { isoOrNull } from '../../state/time-range.js'
 import { join } from 'node:path'
 import { HISTORY_LIMIT, RECENT_IDS_LIMIT, STATE_SCHEMA_VERSION, type HistoryEntry, type LastRunView, type SessionStateFile } from './session-store.js'
 
-/** A time for a state file; an instant outside what Date can show is unknown, never a throw. */
-function isoOrNull(ms: number | null | undefined): string | null {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return null
-  const date = new Date(ms)
-  return Number.isNaN(date.getTime()) ? null : date.toISOString()
-}
 
 /** Bumped when a persisted snapshot of an older machine can no longer be restored. */
 export const MACHINE_VERSION = 2

@@ -35,7 +35,7 @@ export interface SupervisorProcess {
   kill(): Promise<void>
 }
 
-export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 40_000 } = {}): Promise<SupervisorProcess> {
+export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<SupervisorProcess> {
   const child = spawn(process.execPath, [cliMain, 'supervisor', 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', d => (output += d))

@@ -17,6 +17,9 @@ const seed = Number(process.env.SEED ?? Date.now() % 100_000)
 let state = seed
 const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
 t.comment(`seed ${seed}`)
+// Three claude runs, six supervisor lives and a replay: on a loaded machine that takes minutes, and a
+// slow machine is no reason for this test to fail.
+t.setTimeout(600_000)
 
 const KILLS = 6
 const LIMITED = 3

@@ -12,6 +12,8 @@ import { makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cl
 import { repoRoot } from '../helpers/hook-process.js'
 import { cliMain, readState, startSupervisor, supervisorEnv, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
 
+// Six claude runs and three supervisors: minutes on a loaded machine.
+t.setTimeout(600_000)
 const api = await startFakeApi()
 t.teardown(() => api.close())
 // Claude Code refuses bypassPermissions as root outside a sandbox; tests run as root in CI.

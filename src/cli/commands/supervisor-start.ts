@@ -2,11 +2,13 @@
 // appended to <home>/logs/supervisor.out, and waits until it is ready: its pid is in the pid
 // file (written once it holds the singleton lock) and it is alive.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths, type HomePaths } from '../../journal/home-paths.js'
+import { homePaths, LOG_MAX_BYTES, type HomePaths } from '../../journal/home-paths.js'
+import { ensureHomeDir } from '../../journal/safe-dirs.js'
+import { openAppendSync, readFileSafe, rotateIfLarger } from '../../journal/safe-files.js'
 import { readPidFile, runningSupervisorPid } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
 import { isProcessAlive, pollUntil, seconds } from '../supervisor-process.js'
@@ -38,15 +40,16 @@ export async function supervisorStartCommand(io: CliIo, options: StartOptions = 
     io.stderr(`session-retry: cannot start the supervisor: ${entry} is missing (build the package first)\n`)
     return 1
   }
-  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 })
+  ensureHomeDir(paths.home, paths.logsDir)
   const outFile = supervisorOutputFile(paths)
-  const out = openSync(outFile, 'a', 0o600)
+  rotateIfLarger(outFile, LOG_MAX_BYTES)
+  const out = openAppendSync(outFile)
   let from: number
   let exited: string | null = null
   let pid: number | undefined
   try {
     writeSync(out, `--- ${new Date(io.now()).toISOString()} supervisor start (requested by pid ${process.pid})\n`)
-    from = statSync(outFile).size
+    from = fstatSync(out).size
     const child = spawn(process.execPath, [entry, 'supervisor', 'run'], {
       detached: true,
       stdio: ['ignore', out, out],
@@ -81,7 +84,7 @@ export async function supervisorStartCommand(io: CliIo, options: StartOptions = 
 function outputTail(file: string, from: number): string {
   let text: string
   try {
-    text = readFileSync(file).subarray(from).toString('utf8')
+    text = Buffer.from(readFileSafe(file)).subarray(from).toString('utf8')
   } catch (error) {
     return `  (cannot read it: ${(error as NodeJS.ErrnoException).code})\n`
   }
