@@ -60,10 +60,10 @@ export async function serviceUninstallCommand(options: ServiceOptions, io: CliIo
     return 0
   }
   const lines: string[] = []
-  for (const command of file.disable) lines.push(await runQuietly(command))
+  for (const command of file.disable) lines.push(await runQuietly(command, io.env))
   await rm(file.path, { force: true })
   lines.push(`removed ${file.path}`)
-  for (const command of file.afterRemove) lines.push(await runQuietly(command))
+  for (const command of file.afterRemove) lines.push(await runQuietly(command, io.env))
   io.stdout(lines.join('\n') + '\n')
   return 0
 }
@@ -82,10 +82,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Runs a service-manager command; what happened, as one line (a service that is not loaded is no error here). */
-function runQuietly([file, ...args]: string[]): Promise<string> {
+function runQuietly([file, ...args]: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const shown = [file, ...args].join(' ')
   return new Promise(done => {
-    execFile(file!, args, { timeout: 15_000 }, (error, _stdout, stderr) => {
+    execFile(file!, args, { timeout: 15_000, env }, (error, _stdout, stderr) => {
       if (!error) done(`ran: ${shown}`)
       else done(`${shown}: ${String(stderr).trim().split('\n').at(-1) || error.message} (if the service still runs, stop it by hand)`)
     })

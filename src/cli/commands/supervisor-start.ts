@@ -37,7 +37,7 @@ export async function supervisorStartCommand(io: CliIo, options: StartOptions = 
     case 'ready':
       if (outcome.port === null) {
         io.stdout(`supervisor started (pid ${outcome.pid}), but its HTTP API did not start: ${outcome.apiError ?? `see ${outFile}`}\n`)
-        io.stderr(`session-retry: sessions are still resumed; for the API, give this home its own port (SESSION_RETRY_PORT) and restart the supervisor\n`)
+        io.stderr(`session-retry: it resumes sessions all the same; for the API, restart it once the port is free or SESSION_RETRY_PORT names another\n`)
       } else {
         io.stdout(`supervisor started (pid ${outcome.pid}, HTTP on http://127.0.0.1:${outcome.port})\n`)
       }
