@@ -27,7 +27,7 @@ try {
 }
 
 const esbuild = require('esbuild')
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', metafile: true, legalComments: 'none' }
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', metafile: true, legalComments: 'none', minifyWhitespace: true, minifySyntax: true }
 const inputs = []
 
 for (const entry of ['journal-event', 'statusline']) {
