@@ -6,10 +6,10 @@
 // - dist/src/cli/main.js: the CLI and the supervisor, replacing tsc's file of the same name, with
 //   each command in its own chunk (dist/src/cli/chunks/) so `status` still loads only what it uses.
 // - dist/THIRD-PARTY-LICENSES.txt: the licenses of the libraries inside those bundles.
-// - dist/plugin/: the package exactly as `npm pack` would ship it, as a plugin marketplace of its
-//   own, for installing the plugin from a checkout (see the README).
+// - plugin/: the package exactly as `npm pack` would ship it, as a plugin marketplace of its own,
+//   for installing the plugin from a checkout (see the README).
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,7 +27,7 @@ try {
 }
 
 const esbuild = require('esbuild')
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', metafile: true, legalComments: 'none', minifyWhitespace: true, minifySyntax: true }
+const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', metafile: true, legalComments: 'none', minifyWhitespace: true, minifySyntax: true }
 const inputs = []
 
 for (const entry of ['journal-event', 'statusline']) {
@@ -84,25 +84,32 @@ function thirdPartyLicenses(files) {
 }
 
 /**
- * dist/plugin/: the files `npm pack` lists, copied, plus a marketplace naming them by path. Claude
- * Code copies a path-source plugin folder whole, so pointing it at the checkout itself would copy
- * node_modules (hundreds of MB) into every install.
+ * plugin/: the files `npm pack` lists, copied, plus a marketplace naming them by path. Claude Code
+ * runs a plugin from a local marketplace in place (CLAUDE_PLUGIN_ROOT is this folder) and copies it
+ * whole into its cache, so pointing it at the checkout itself would run the hooks from the sources'
+ * folder and copy node_modules (hundreds of MB). It lives outside dist/, which every build empties,
+ * and is replaced by a rename, so sessions running the installed plugin never see it half written.
  */
 function stagePlugin() {
-  const stage = join(dist, 'plugin')
-  rmSync(stage, { recursive: true, force: true })
+  const stage = join(root, 'plugin')
+  const next = `${stage}.new-${process.pid}`
+  const old = `${stage}.old-${process.pid}`
+  rmSync(next, { recursive: true, force: true })
   const npm = process.env.npm_execpath
   const [file, args] = npm && npm.endsWith('.js') ? [process.execPath, [npm]] : ['npm', []]
   const listing = JSON.parse(execFileSync(file, [...args, 'pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
   for (const { path } of listing[0].files) {
-    mkdirSync(dirname(join(stage, path)), { recursive: true })
-    cpSync(join(root, path), join(stage, path))
+    mkdirSync(dirname(join(next, path)), { recursive: true })
+    cpSync(join(root, path), join(next, path))
   }
   const marketplace = JSON.parse(readFileSync(join(root, '.claude-plugin', 'marketplace.json'), 'utf8'))
   marketplace.name = `${marketplace.name}-checkout`
   marketplace.description = `${marketplace.description} (built from a checkout)`
   marketplace.plugins = marketplace.plugins.map(plugin => ({ ...plugin, source: './' }))
-  writeFileSync(join(stage, '.claude-plugin', 'marketplace.json'), JSON.stringify(marketplace, null, 2) + '\n')
+  writeFileSync(join(next, '.claude-plugin', 'marketplace.json'), JSON.stringify(marketplace, null, 2) + '\n')
+  if (existsSync(stage)) renameSync(stage, old)
+  renameSync(next, stage)
+  rmSync(old, { recursive: true, force: true })
 }
 
 function isBuiltin(name) {

@@ -17,6 +17,35 @@ const POLL_MS = 50
 /** How much of the end of supervisor.out is read to find the last start and ready lines. */
 const SCAN_BYTES = 256 * 1024
 
+/**
+ * What Claude Code sets for the commands it runs (hooks, the Bash tool), about the session that runs
+ * them (2.1.331). A supervisor outlives that session and must not hand them to the sessions it
+ * resumes: they would name a dead session, its socket and its plugin folder.
+ */
+export const CLAUDE_SESSION_VARIABLES: readonly string[] = [
+  'AI_AGENT',
+  'CLAUDECODE',
+  'CLAUDE_CODE_CHILD_NOTES_DIR',
+  'CLAUDE_CODE_CHILD_SESSION',
+  'CLAUDE_CODE_ENTRYPOINT',
+  'CLAUDE_CODE_MESSAGING_SOCKET',
+  'CLAUDE_CODE_MESSAGING_TOKEN',
+  'CLAUDE_CODE_SESSION_ATTENDED',
+  'CLAUDE_CODE_SESSION_ID',
+  'CLAUDE_ENV_FILE',
+  'CLAUDE_PID',
+  'CLAUDE_PLUGIN_DATA',
+  'CLAUDE_PLUGIN_ROOT',
+  'CLAUDE_PROJECT_DIR',
+]
+
+/** The environment a background supervisor starts with: the caller's, without Claude Code's session variables. */
+export function supervisorEnvironment(env: NodeJS.ProcessEnv, home: string): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = { ...env, SESSION_RETRY_HOME: home }
+  for (const name of CLAUDE_SESSION_VARIABLES) delete clean[name]
+  return clean
+}
+
 export function autostartDisabled(env: NodeJS.ProcessEnv): boolean {
   return /^(0|false|no|off)$/i.test(env.SESSION_RETRY_AUTOSTART ?? '')
 }
@@ -84,7 +113,7 @@ export async function startSupervisorProcess(paths: HomePaths, request: StartReq
       detached: true,
       stdio: ['ignore', out, out],
       cwd: paths.home,
-      env: { ...request.env, SESSION_RETRY_HOME: paths.home },
+      env: supervisorEnvironment(request.env, paths.home),
     })
     child.on('error', error => (exited ??= `could not be started: ${error.message}`))
     child.on('exit', (code, signal) => (exited ??= signal ? `was killed by ${signal}` : `exited with code ${code}`))

@@ -26,6 +26,7 @@ const home = process.env.SESSION_RETRY_HOME
 const pidFile = join(home, 'supervisor.pid')
 const mode = process.env.FAKE_MODE
 console.log('fake supervisor:', process.argv.slice(2).join(' '), 'in', process.cwd())
+console.log('fake env:', JSON.stringify({ CLAUDECODE: process.env.CLAUDECODE ?? null, CLAUDE_PLUGIN_ROOT: process.env.CLAUDE_PLUGIN_ROOT ?? null, KEEP_ME: process.env.KEEP_ME ?? null }))
 if (mode === 'crash') {
   console.error('boom: cannot start')
   process.exit(3)
@@ -49,7 +50,8 @@ if (mode === 'noapi') {
 function setup(t: Test, mode = 'ready') {
   const home = t.testdir({ 'fake-supervisor.mjs': FAKE_SUPERVISOR })
   const entry = join(home, 'fake-supervisor.mjs')
-  const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH }
+  // Started from the Bash tool of a Claude Code session: its session variables are in the environment.
+  const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH, CLAUDECODE: '1', CLAUDE_PLUGIN_ROOT: '/old/plugin', KEEP_ME: 'yes' }
   const io = () => captureIo({ env, cwd: home })
   const pidFile = join(home, 'supervisor.pid')
   t.teardown(() => {
@@ -79,6 +81,7 @@ t.test('start, start again, status, stop, stop again', async t => {
   const output = readFileSync(join(home, 'logs', 'supervisor.out'), 'utf8')
   t.match(output, /^--- \S+ supervisor start \(requested by pid \d+\)\nfake supervisor: supervisor run in /, 'output appended to supervisor.out')
   t.match(output, `in ${home}\n`, 'runs in the home folder')
+  t.match(output, 'fake env: {"CLAUDECODE":null,"CLAUDE_PLUGIN_ROOT":null,"KEEP_ME":"yes"}\n', 'without the variables of the Claude Code session it was started from')
 
   const second = io()
   t.equal(await supervisorStartCommand(second, { entry }), 1)
@@ -130,7 +133,7 @@ t.test('a supervisor that exits before it is ready: its output, exit 1', async t
   const r = io()
   t.equal(await supervisorStartCommand(r, { entry }), 1)
   t.match(r.err, /^session-retry: the supervisor exited with code 3 before it was ready; the end of .*supervisor\.out:\n/)
-  t.match(r.err, /\n  fake supervisor: supervisor run in .*\n  boom: cannot start\n$/)
+  t.match(r.err, /\n  fake supervisor: supervisor run in .*\n  fake env: .*\n  boom: cannot start\n$/)
   t.notMatch(r.err, /^  ---/m, 'only this start’s output')
   t.equal(r.out, '')
 })

@@ -3,9 +3,9 @@
 // the installed copy journals it, the supervisor it autostarts resumes the session after the reset.
 import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { claudeCommand, makeSandbox, runClaude, type ClaudeRun, type ClaudeSandbox } from './claude-cli.js'
+import { claudeCommand, makeSandbox, OAUTH_TOKEN, runClaude, type ClaudeRun, type ClaudeSandbox } from './claude-cli.js'
 import type { FakeApi } from './fake-anthropic-api.js'
 import { waitForState } from './supervisor-process.js'
 import { waitFor } from './wait-for.js'
@@ -27,6 +27,12 @@ export async function userMachine(t: Test, api: FakeApi): Promise<UserMachine> {
     await stopSupervisor(home)
     await sb.cleanup()
   })
+  // Logged in as `claude /login` leaves a user on Linux. (Claude Code does not pass
+  // CLAUDE_CODE_OAUTH_TOKEN to hooks, so a supervisor the hook starts would not have it.)
+  delete sb.env.CLAUDE_CODE_OAUTH_TOKEN
+  const expiresAt = Date.now() + 365 * 86_400_000
+  const oauth = { accessToken: OAUTH_TOKEN, refreshToken: 'sk-ant-ort01-fake', expiresAt, scopes: ['user:inference', 'user:profile'], subscriptionType: 'max' }
+  writeFileSync(join(sb.home, '.claude', '.credentials.json'), JSON.stringify({ claudeAiOauth: oauth }), { mode: 0o600 })
   const binDir = join(sb.home, 'bin')
   mkdirSync(binDir, { recursive: true })
   const command = claudeCommand()
@@ -87,7 +93,9 @@ export async function limitThenResume(t: Test, api: FakeApi, machine: UserMachin
   const journal = join(machine.home, 'sessions', 'events', `${id}.jsonl`)
   const first = await waitFor(() => readFirstLine(journal), { timeoutMs: 30_000, what: `the first journal line of ${id}` })
   const exited = (s: Record<string, any>) => s.supervisor.snapshot.context.lastResume?.exitedAt != null
-  const active = await waitForState(machine.home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming') && exited(s), 'active after the resume', 90_000)
+  const active = await waitForState(machine.home, id, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming') && exited(s), 'active after the resume', 90_000).catch(error => {
+    throw new Error(`${(error as Error).message}\n${diagnostics(machine.home)}`)
+  })
   t.match(active.supervisor.snapshot.context.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed' }, 'resumed once, and it completed')
   t.ok(active.supervisor.snapshot.context.lastResume.startedAt >= resetEpoch * 1000, 'not before the reset')
   t.equal(api.mainTurnRequests().length - before, 2, 'the limited turn and the resumed one')
@@ -100,6 +108,17 @@ export async function limitThenResume(t: Test, api: FakeApi, machine: UserMachin
     // not Linux
   }
   return { sessionId: id, firstEventAt: Date.parse(JSON.parse(first).ts), supervisorCommand }
+}
+
+/** The supervisor's own output and the resumed runs' logs, for a failure message. */
+function diagnostics(home: string): string {
+  const files = [join(home, 'logs', 'supervisor.out'), join(home, 'logs', 'hook.log')]
+  try {
+    files.push(...readdirSync(join(home, 'logs', 'resume')).map(name => join(home, 'logs', 'resume', name)))
+  } catch {
+    // no resume yet
+  }
+  return files.map(file => `--- ${file}\n${(() => { try { return readFileSync(file, 'utf8').slice(-3000) } catch { return '(none)' } })()}`).join('\n')
 }
 
 function readFirstLine(file: string): string | undefined {

@@ -1,5 +1,5 @@
 // The route that works today from a checkout, exactly as the README shows it: after `npm run build`,
-// `claude plugin marketplace add ./dist/plugin` and `claude plugin install
+// `claude plugin marketplace add ./plugin` and `claude plugin install
 // smart-session-retry@smart-session-retry-checkout` in the checkout, with the real Claude Code in an
 // empty HOME. Then a limited `claude -p` run is resumed by the supervisor the plugin autostarts.
 // Run by `npm run test:install` (it builds first).
@@ -13,9 +13,9 @@ import { limitThenResume, userMachine } from '../helpers/install-routes.js'
 const api = await startFakeApi()
 t.teardown(() => api.close())
 
-t.test('plugin from a checkout: marketplace add ./dist/plugin, install, a limit, the resume', async t => {
+t.test('plugin from a checkout: marketplace add ./plugin, install, a limit, the resume', async t => {
   const machine = await userMachine(t, api)
-  const add = await machine.claude(['plugin', 'marketplace', 'add', './dist/plugin'], repoRoot)
+  const add = await machine.claude(['plugin', 'marketplace', 'add', './plugin'], repoRoot)
   t.equal(add.code, 0, add.stderr + add.stdout)
   const installStarted = Date.now()
   const install = await machine.claude(['plugin', 'install', 'smart-session-retry@smart-session-retry-checkout'], repoRoot)
@@ -30,7 +30,9 @@ t.test('plugin from a checkout: marketplace add ./dist/plugin, install, a limit,
   t.notOk(existsSync(join(installPath, 'src')), 'no sources were copied')
 
   const resumed = await limitThenResume(t, api, machine)
-  t.match(resumed.supervisorCommand, `${installPath}/dist/src/cli/main.js supervisor run`, 'the supervisor runs from the installed copy')
-  t.notOk(existsSync(join(installPath, 'sessions')) || existsSync(join(installPath, '.devflow')), 'no state in the plugin folder')
+  // Claude Code runs a plugin of a local marketplace from the marketplace's folder, not from its cache copy.
+  const pluginRoot = join(repoRoot, 'plugin')
+  t.match(resumed.supervisorCommand, `${pluginRoot}/dist/src/cli/main.js supervisor run`, 'the supervisor runs from the staged plugin')
+  for (const folder of [installPath, pluginRoot]) t.notOk(existsSync(join(folder, 'sessions')) || existsSync(join(folder, '.devflow')), `no state in ${folder}`)
   t.comment(`claude plugin install: ${installMs} ms; install start to the first journaled event: ${resumed.firstEventAt - installStarted} ms`)
 })

@@ -1,6 +1,6 @@
 // The npm package: what `npm pack` ships (what runs, a license, nothing else), that it runs with no
 // node_modules anywhere (Claude Code unpacks a plugin without its dependencies), and that the
-// staged checkout plugin (dist/plugin) is the same set of files. Needs dist/ built.
+// staged checkout plugin (plugin/) is the same set of files. Needs dist/ built.
 import t from 'tap'
 import { execFile, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
@@ -57,7 +57,7 @@ t.test('the package ships what runs, a license, and nothing else', async t => {
   ]) {
     t.ok(listing.files.includes(file), file)
   }
-  const unwanted = listing.files.filter(file => /\.map$|\.ts$|^test\/|^scripts\/|^dist\/scripts\/|^dist\/plugin\/|^dist\/state\/|demo|fake-anthropic|node_modules|marketplace\.json$/.test(file))
+  const unwanted = listing.files.filter(file => /\.map$|\.ts$|^test\/|^scripts\/|^dist\/scripts\/|^plugin\/|^dist\/state\/|demo|fake-anthropic|node_modules|marketplace\.json$/.test(file))
   t.same(unwanted, [], 'no sources, maps, tests, demo, fake API or marketplace')
   const distFiles = listing.files.filter(file => file.startsWith('dist/'))
   t.ok(
@@ -82,7 +82,7 @@ t.test('the bundles import nothing but Node built-ins and each other', async t =
 })
 
 t.test('the staged checkout plugin is the package, plus its marketplace', async t => {
-  const stage = join(repoRoot, 'dist', 'plugin')
+  const stage = join(repoRoot, 'plugin')
   t.same(listTree(stage).sort(), [...listing.files, '.claude-plugin/marketplace.json'].sort())
   const marketplace = JSON.parse(readFileSync(join(stage, '.claude-plugin', 'marketplace.json'), 'utf8'))
   t.match(marketplace, { name: 'smart-session-retry-checkout', plugins: [{ name: 'smart-session-retry', source: './' }] })
@@ -98,7 +98,7 @@ t.test('a copy of the package runs with no node_modules anywhere above it', asyn
     if (dirname(dir) === dir) break
   }
   const copy = join(root, 'package')
-  cpSync(join(repoRoot, 'dist', 'plugin'), copy, { recursive: true })
+  cpSync(join(repoRoot, 'plugin'), copy, { recursive: true })
   const home = join(root, 'home')
   const env = { SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false', HOME: root }
   const bin = join(copy, 'bin', 'session-retry.cjs')
@@ -114,7 +114,8 @@ t.test('a copy of the package runs with no node_modules anywhere above it', asyn
   t.same(hook, { code: 0, stdout: '', stderr: '' })
   const line = await waitFor(() => {
     try {
-      return readFileSync(join(home, 'sessions', 'events', `${id}.jsonl`), 'utf8')
+      const text = readFileSync(join(home, 'sessions', 'events', `${id}.jsonl`), 'utf8')
+      return text.includes('\n') ? text : undefined
     } catch {
       return undefined
     }

@@ -38,7 +38,7 @@ function commandFile(name: string): { fields: Record<string, string>; body: stri
 
 t.test('claude plugin validate --strict accepts the plugin, its commands and the staged copy', async t => {
   const home = t.testdir()
-  for (const target of [pluginRoot, join(pluginRoot, 'dist', 'plugin')]) {
+  for (const target of [pluginRoot, join(pluginRoot, 'plugin')]) {
     const { code, report } = await validate(target, home)
     t.equal(code, 0, `${target}: ${JSON.stringify(report.manifest?.errors ?? report)}`)
     t.equal(report.success, true)
