@@ -16,11 +16,11 @@ t.teardown(() => api.close())
 t.test('plugin from a checkout: marketplace add ./plugin, install, a limit, the resume', async t => {
   const machine = await userMachine(t, api)
   const add = await machine.claude(['plugin', 'marketplace', 'add', './plugin'], repoRoot)
-  t.equal(add.code, 0, add.stderr + add.stdout)
+  t.equal(add.code, 0, 'claude plugin marketplace add', { output: add.stderr + add.stdout })
   const installStarted = Date.now()
   const install = await machine.claude(['plugin', 'install', 'smart-session-retry@smart-session-retry-checkout'], repoRoot)
   const installMs = Date.now() - installStarted
-  t.equal(install.code, 0, install.stderr + install.stdout)
+  t.equal(install.code, 0, 'claude plugin install', { output: install.stderr + install.stdout })
   t.match(install.stdout, /Successfully installed plugin: smart-session-retry@smart-session-retry-checkout/)
 
   const installed = JSON.parse(readFileSync(join(machine.sb.home, '.claude', 'plugins', 'installed_plugins.json'), 'utf8'))
