@@ -88,7 +88,7 @@ function thirdPartyLicenses(files) {
  * runs a plugin from a local marketplace in place (CLAUDE_PLUGIN_ROOT is this folder) and copies it
  * whole into its cache, so pointing it at the checkout itself would run the hooks from the sources'
  * folder and copy node_modules (hundreds of MB). It lives outside dist/, which every build empties,
- * and is replaced by a rename, so sessions running the installed plugin never see it half written.
+ * and is swapped in by renames, so sessions running the installed plugin never see it half written.
  */
 function stagePlugin() {
   const stage = join(root, 'plugin')
