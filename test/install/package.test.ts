@@ -65,7 +65,7 @@ t.test('the package ships what runs, a license, and nothing else', async t => {
     `only the bundles from dist/: ${distFiles.filter(f => !f.includes('/chunks/')).join(', ')}`,
   )
   t.equal(pkg.dependencies, undefined, 'no dependencies: the bundles hold them')
-  t.equal(pkg.scripts.prepack, 'npm run build', 'npm pack and npm publish build first')
+  t.equal(pkg.scripts.prepack, 'node scripts/build.mjs --release', 'npm pack and npm publish build first, without source maps')
   t.match(readFileSync(join(repoRoot, 'LICENSE'), 'utf8'), /^MIT License\n/)
   t.equal(pkg.license, 'MIT')
   t.comment(`package: ${listing.files.length} files, ${listing.size} bytes packed, ${listing.unpackedSize} unpacked`)
