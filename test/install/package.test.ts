@@ -73,7 +73,7 @@ t.test('the package ships what runs, a license, and nothing else', async t => {
 
 t.test('the bundles import nothing but Node built-ins and each other', async t => {
   const cli = join(repoRoot, 'dist', 'src', 'cli')
-  for (const file of ['main.js', ...readdirSync(join(cli, 'chunks')).map(f => `chunks/${f}`)]) {
+  for (const file of ['main.js', ...readdirSync(join(cli, 'chunks')).filter(f => f.endsWith('.js')).map(f => `chunks/${f}`)]) {
     const text = readFileSync(join(cli, file), 'utf8')
     const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']|import\(["']([^"']+)["']\)/gm)].map(m => m[1] ?? m[2]!)
     const outside = specifiers.filter(s => !s.startsWith('node:') && !s.startsWith('./') && !s.startsWith('../'))
