@@ -4,8 +4,9 @@
 // It runs detached from Claude Code, so its stderr is <home>/logs/hook.log: one line per problem.
 import { join } from 'node:path'
 import { autostartDisabled, startSupervisorProcess, supervisorAlive, type StartOutcome } from '../src/journal/autostart-supervisor.js'
-import { homePaths } from '../src/journal/home-paths.js'
+import { homePaths, LOG_MAX_BYTES } from '../src/journal/home-paths.js'
 import { isProcessAlive, promoteSpool } from '../src/journal/promote-spool.js'
+import { rotateIfLarger } from '../src/journal/safe-files.js'
 
 export async function main(argv: string[]): Promise<number> {
   const homeIndex = argv.indexOf('--home')
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   const paths = homePaths(home)
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`)
   try {
+    // Our stderr is hook.log, opened by stage 1: renaming it keeps this run's lines in hook.log.1.
+    rotateIfLarger(paths.hookLog, LOG_MAX_BYTES)
     const result = promoteSpool(paths, { now: Date.now, complete, isAlive: isProcessAlive, log })
     if (result.sessionStarts > 0 && !autostartDisabled(process.env) && !supervisorAlive(paths)) {
       // The bundle sits in dist/hooks/; the CLI in dist/src/cli/. This process is detached from

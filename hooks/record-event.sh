@@ -33,6 +33,31 @@ case $ssr_home in /*) ;; *) ssr_home=$PWD/$ssr_home ;; esac
 ssr_spool=$ssr_home/sessions/spool
 umask 077
 
+# Never write through a link or into someone else's folder: whoever planted it would choose where
+# this writes. Builtins only (a few stat calls): the home must be ours (it may be a link the user
+# made), the folders and the log below it must be ours and not links. Stage 2 and the supervisor
+# also refuse folders others can write to, which sh cannot see without starting a process.
+ssr_unsafe=
+if [ -e "$ssr_home" ] && [ ! -O "$ssr_home" ]; then
+  ssr_unsafe="$ssr_home belongs to another user"
+else
+  for ssr_path in "$ssr_home/sessions" "$ssr_spool" "$ssr_home/logs" "$ssr_home/logs/hook.log"; do
+    if [ -L "$ssr_path" ]; then
+      ssr_unsafe="$ssr_path is a symbolic link"
+      break
+    elif [ -e "$ssr_path" ] && [ ! -O "$ssr_path" ]; then
+      ssr_unsafe="$ssr_path belongs to another user"
+      break
+    fi
+  done
+fi
+if [ -n "$ssr_unsafe" ]; then
+  echo "session-retry: refusing to write under $ssr_home: $ssr_unsafe (fix it, or set SESSION_RETRY_HOME); event not recorded" >&2
+  exit 0
+fi
+# No-clobber: the spool file is created new (O_EXCL), never opened through whatever has its name.
+set -C
+
 # A random id without forking: the kernel's uuid on Linux, time and pid elsewhere.
 ssr_id=
 read -r ssr_id </proc/sys/kernel/random/uuid 2>/dev/null || ssr_id=$(date +%s)-$$
@@ -52,9 +77,11 @@ if read -r ssr_stat </proc/$PPID/stat 2>/dev/null; then
   esac
 fi
 
-# Header line (what only this process knows), then the payload exactly as Claude Code sent it.
+# Header line (what only this process knows: its parent, the Claude Code pid, the tmux pane, and the
+# attempt number when the supervisor's own resumed run fired the hook), then the payload exactly as
+# Claude Code sent it.
 # The first attempt assumes the folders exist: on every event but the first, nothing runs before `cat`.
-if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
   if [ -s "$ssr_file" ] || ! mkdir -p "$ssr_spool" "$ssr_home/logs" 2>/dev/null; then
     rm -f "$ssr_file" 2>/dev/null
     if [ -d "$ssr_spool" ]; then
@@ -64,7 +91,7 @@ if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; }
     fi
     exit 0
   fi
-  if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+  if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
     rm -f "$ssr_file" 2>/dev/null
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0

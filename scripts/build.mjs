@@ -5,6 +5,7 @@
 //   single .cjs file starts as fast as `node -e 0` and the hook and the status line run all the time.
 // - dist/src/cli/main.js: the CLI and the supervisor, replacing tsc's file of the same name, with
 //   each command in its own chunk (dist/src/cli/chunks/) so `status` still loads only what it uses.
+//   The dashboard's files are copied beside the chunk that serves them.
 // - dist/THIRD-PARTY-LICENSES.txt: the licenses of the libraries inside those bundles.
 // - plugin/: the package exactly as `npm pack` would ship it, as a plugin marketplace of its own,
 //   for installing the plugin from a checkout (see the README).
@@ -28,6 +29,11 @@ try {
 } catch {
   fail('tsc reported the errors above')
 }
+
+// The dashboard's page, stylesheet, script and icon are served as they are, from beside the server
+// (dashboard-assets.ts): beside tsc's output here, beside the bundle's chunk below.
+const dashboardAssets = join(root, 'src/http/dashboard')
+cpSync(dashboardAssets, join(dist, 'src/http/dashboard'), { recursive: true })
 
 const esbuild = require('esbuild')
 const common = {
@@ -79,6 +85,10 @@ for (const [file, output] of Object.entries(cli.metafile.outputs)) {
   const outside = (output.imports ?? []).filter(i => i.external && !i.path.startsWith('node:') && !isBuiltin(i.path))
   if (outside.length) fail(`${file} still imports ${outside.map(i => i.path).join(', ')} from outside the bundle`)
 }
+
+const server = Object.entries(cli.metafile.outputs).find(([, output]) => 'src/http/dashboard-assets.ts' in output.inputs)
+if (!server) fail('no bundle holds src/http/dashboard-assets.ts')
+cpSync(dashboardAssets, join(root, dirname(server[0]), 'dashboard'), { recursive: true })
 
 writeFileSync(join(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(inputs))
 stagePlugin()

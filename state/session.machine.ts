@@ -20,27 +20,39 @@
  * Every transition, by state (events not listed are recorded, not acted on):
  *
  *   active         limit.detected → limited; session.ended → ended (not our own run's)
- *   limited        always → scheduled | exhausted per policy, else stays (wait);
+ *   limited        always → scheduled | exhausted per policy, needsUser for a long wait under
+ *                  the notify policy, else stays (wait);
  *                  rearm / limit.detected → re-decide
  *   scheduled      timer or rearm when due → due; limit.detected → earlier only (never-later),
  *                  except the late limit of the run that just failed (may move later);
  *                  schedule.staggered → max(policy time, notBefore)
  *   due            (the supervisor journals resume.started)
- *   resuming       turn.completed → active; limit.detected → limited; resume.exited:
- *                  limited → limited, exit 0 → active, else → scheduled (backoff) | exhausted;
+ *   resuming       turn.completed → active (an unmarked run's; a marked run's waits for its
+ *                  exit); limit.detected → limited; resume.exited by verdict: limited → limited,
+ *                  completed → active, blocked → needsUser, not-started → scheduled (now),
+ *                  claude not startable → needsUser, else → scheduled (backoff) | exhausted;
  *                  the run's own session.started / prompt.submitted: stay
  *   awaitingOwner  activity → active; session.ended → due; owner.timeout → needsUser;
- *                  limit.detected → limited; resume.started spawn → resuming
- *   needsUser      session.ended → due (nobody owns it now)
+ *                  limit.detected → limited; resume.started spawn → resuming;
+ *                  owner.autoResume fired → active, stale / disabled → needsUser (no grace wait)
+ *   needsUser      session.ended → scheduled when the retry time is still ahead (Claude Code
+ *                  gave up before the reset); stays when nothing is scheduled and the limit's
+ *                  reset is still ahead (a long wait under the notify policy); else due
+ *                  (nobody owns it now)
  *   ended          session.started / prompt.submitted → active;
  *                  limit.detected → limited (the limit landed after SessionEnd)
  *   waiting states (limited, scheduled, due, needsUser, exhausted, cancelled):
  *                  prompt.submitted / turn.completed / session.started → active, schedule
  *                  dropped (the user came back) — unless it is our own run's hook landing
  *                  late: its turn.completed is that run's success, the rest is ignored
+ *   owner.autoResume   Claude Code's own auto-continue (not our run's): fired → active from
+ *                  any waiting state (the owner continued); stale / disabled → needsUser from
+ *                  limited / scheduled / due (the retry time is kept: nobody may write to an
+ *                  open session, so the user has to act); elsewhere recorded
  *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due;
  *                  in due: marks the retry manual (the runner's daily cap does not hold it back)
  *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
+ *   resume.refused     any state → needsUser (plan mode, a bypass not allowed, a missing folder)
  *   resume.started     any state → resuming (spawn) / awaitingOwner (owner): the supervisor
  *                  journals it, and a replay never sees the timer that made the session due
  *                  (a second start while resuming / awaiting the owner is ignored)
@@ -73,7 +85,16 @@ import {
   type RetryPolicyConfig,
   type RetrySource,
 } from './retry-policy.js'
-import type { LimitDetectedEvent, LimitKind, SessionEvent } from './session-events.js'
+import type {
+  HookFacts,
+  LimitDetectedEvent,
+  LimitKind,
+  PermissionMode,
+  ResumeExitedEvent,
+  RunDetails,
+  RunOutcome,
+  SessionEvent,
+} from './session-events.js'
 
 /** The longest single timer; a longer wait re-enters `scheduled`. */
 export const MAX_TIMER_MS = 60_000
@@ -108,11 +129,14 @@ export type ResumeOutcome =
   | 'running' // spawned run in progress
   | 'awaiting-owner' // the open owner session was given the chance
   | 'completed' // the run completed a turn (or exited 0 without a limit)
+  | 'blocked' // the run's tools were refused: nobody was there to approve them
   | 'limited' // the run hit a limit again
-  | 'failed' // the run exited non-zero without completing a turn
+  | 'failed' // the run exited non-zero without completing a turn, or could not start
+  | 'not-started' // the supervisor stopped before the run could start
   | 'owner-continued' // the owner session showed activity
   | 'owner-ended' // the owner session ended before continuing
   | 'owner-timeout' // the owner did not continue within the grace period
+  | 'owner-gave-up' // Claude Code's auto-continue said it will not continue the open session
 
 export interface ResumeRecord {
   attempt: number
@@ -124,6 +148,12 @@ export interface ResumeRecord {
   /** The run's own hooks reported a completed turn. */
   turnCompleted: boolean
   outcome: ResumeOutcome
+  /** The run carries its attempt in its environment: its hooks, and only they, say `runAttempt`. */
+  marked: boolean
+  /** The permission mode it was started in (null: Claude Code's own default). */
+  permissionMode: PermissionMode | null
+  /** The run's own account (turns, cost, refused tools), once it exited. */
+  details: RunDetails | null
   /** When `outcome` was last set. */
   at: number
 }
@@ -145,6 +175,8 @@ export interface SessionContext {
   maxAttempts: number
   cwd: string | null
   transcriptPath: string | null
+  /** The permission mode the user last ran the session in (from its hooks, never from our runs). */
+  permissionMode: PermissionMode | null
   /** The pid of the Claude Code process that has the session open. */
   claudePid: number | null
   /** Is the session open in a Claude Code process other than our own run? */
@@ -189,6 +221,7 @@ export function initialSessionContext(
     maxAttempts: policy.maxAttempts,
     cwd: input.cwd ?? null,
     transcriptPath: input.transcriptPath ?? null,
+    permissionMode: null,
     claudePid: input.claudePid ?? null,
     open: true,
     lastActivityAt: null,
@@ -213,14 +246,34 @@ function limitOf(event: LimitDetectedEvent): LimitRecord {
 }
 
 /**
- * Was this event (at `at`) fired by our own spawned resume run? Its hooks
- * (session.started, the "continue" prompt, SessionEnd) are not the user
- * coming back, and may land after `resume.exited`.
+ * Was this event fired by one of our own spawned resume runs? Its hooks
+ * (session.started, the resume prompt, Stop, SessionEnd) are not the user
+ * coming back, and may land after `resume.exited`. A marked run's hooks say
+ * so themselves (`runAttempt`); for runs started before runs were marked,
+ * the run's time window is the only clue.
  */
-function isOwnRun(context: SessionContext, at: number): boolean {
+function isOwnRun(context: SessionContext, event: { at: number } & HookFacts): boolean {
+  if (typeof event.runAttempt === 'number') return true
   const run = context.lastResume
-  if (!run || run.mode !== 'spawn') return false
-  return at >= run.startedAt && (run.exitedAt === null || at <= run.exitedAt)
+  if (!run || run.mode !== 'spawn' || run.marked) return false
+  return event.at >= run.startedAt && (run.exitedAt === null || event.at <= run.exitedAt)
+}
+
+/** The last run was marked: its exit, not its hooks, decides what it did. */
+function lastRunMarked(context: SessionContext): boolean {
+  return context.lastResume?.mode === 'spawn' && context.lastResume.marked
+}
+
+/** The verdict of a run exit; journals from before verdicts derive it from the exit code. */
+export function exitOutcome(event: ResumeExitedEvent): RunOutcome {
+  if (event.outcome) return event.outcome
+  if (event.limited) return 'limited'
+  return event.exitCode === 0 ? 'completed' : 'failed'
+}
+
+/** The mode a hook reported, kept unless the event came from our own run. */
+function userMode(context: SessionContext, event: { at: number } & HookFacts): PermissionMode | null {
+  return !isOwnRun(context, event) && event.permissionMode ? event.permissionMode : context.permissionMode
 }
 
 function baseRetryAt(context: SessionContext): number | null {
@@ -296,9 +349,20 @@ export function createSessionMachine(options: SessionMachineOptions) {
     guards: {
       retryDue: ({ context }) => context.retryAt !== null && now() >= context.retryAt,
       isSpawn: ({ event }) => event.type === 'resume.started' && event.mode === 'spawn',
-      isOwnRunEvent: ({ context, event }) => isOwnRun(context, event.at),
+      autoResumeFired: ({ context, event }) =>
+        event.type === 'owner.autoResume' && event.result === 'fired' && !isOwnRun(context, event),
+      autoResumeGaveUp: ({ context, event }) =>
+        event.type === 'owner.autoResume' && event.result !== 'fired' && !isOwnRun(context, event),
+      retryStillAhead: ({ context, event }) => context.retryAt !== null && context.retryAt > event.at,
+      isOwnRunEvent: ({ context, event }) => isOwnRun(context, event),
+      /** A marked run's own event in a waiting state: its exit already decided; nothing to do. */
+      isMarkedOwnRunEvent: ({ context, event }) => lastRunMarked(context) && isOwnRun(context, event),
       decisionSchedules: ({ context }) => decideInContext(context).action === 'schedule',
       decisionExhausted: ({ context }) => decideInContext(context).action === 'exhausted',
+      decisionNotifies: ({ context }) => decideInContext(context).action === 'notify',
+      /** Nothing scheduled and the limit's reset still ahead: a spawn now would only hit it. */
+      limitStillAhead: ({ context, event }) =>
+        context.retryAt === null && context.limit?.resetAt != null && context.limit.resetAt > event.at,
       isLateLimitOfLastRun: ({ context, event }) => {
         const run = context.lastResume
         return (
@@ -318,8 +382,11 @@ export function createSessionMachine(options: SessionMachineOptions) {
           context.lastResume.mode !== 'spawn' ||
           context.lastResume.attempt !== event.attempt ||
           context.lastResume.exitedAt !== null),
-      exitLimited: ({ event }) => event.type === 'resume.exited' && event.limited,
-      exitClean: ({ event }) => event.type === 'resume.exited' && event.exitCode === 0,
+      exitLimited: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'limited',
+      exitClean: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'completed',
+      exitBlocked: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'blocked',
+      exitNotStarted: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'not-started',
+      exitCannotStart: ({ event }) => event.type === 'resume.exited' && Boolean(event.details?.startError),
       failureExhausts: ({ context, event }) =>
         decide(context, event.at, context.limit).action !== 'schedule',
     },
@@ -334,11 +401,12 @@ export function createSessionMachine(options: SessionMachineOptions) {
         needsUserReason: null,
       }),
       recordActivity: assign(({ context, event }) => {
-        const own = isOwnRun(context, event.at)
+        const own = isOwnRun(context, event)
         const run = context.lastResume
         return {
           lastActivityAt: event.at,
           lastEventAt: event.at,
+          permissionMode: userMode(context, event),
           open: own ? context.open : true,
           lastResume:
             own && run && event.type === 'turn.completed'
@@ -348,8 +416,9 @@ export function createSessionMachine(options: SessionMachineOptions) {
       }),
       recordSessionStarted: assign(({ context, event }) => {
         if (event.type !== 'session.started') return {}
-        const own = isOwnRun(context, event.at)
+        const own = isOwnRun(context, event)
         return {
+          permissionMode: userMode(context, event),
           cwd: event.cwd ?? context.cwd,
           transcriptPath: event.transcriptPath ?? context.transcriptPath,
           claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
@@ -359,7 +428,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
       }),
       recordEnded: assign(({ context, event }) => {
-        const own = isOwnRun(context, event.at)
+        const own = isOwnRun(context, event)
         return {
           open: own ? context.open : false,
           claudePid: own ? context.claudePid : null,
@@ -493,6 +562,9 @@ export function createSessionMachine(options: SessionMachineOptions) {
             turnCompleted: false,
             outcome: event.mode === 'spawn' ? ('running' as const) : ('awaiting-owner' as const),
             at: event.at,
+            marked: event.mode === 'spawn' && event.marked === true,
+            permissionMode: event.permissionMode ?? null,
+            details: null,
           },
           reasons: [
             event.mode === 'spawn'
@@ -517,9 +589,37 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
         return {
           lastEventAt: event.at,
-          lastResume: { ...run, exitedAt: event.at, exitCode: event.exitCode },
+          lastResume: { ...run, exitedAt: event.at, exitCode: event.exitCode, details: event.details ?? null },
         }
       }),
+      noteBlocked: assign(({ context, event }) => {
+        const denied = event.type === 'resume.exited' ? (event.details?.deniedTools ?? []) : []
+        const folder = context.cwd ? ` in ${context.cwd}` : ''
+        return {
+          needsUserReason:
+            `resume attempt ${context.lastResume?.attempt ?? '?'} was refused ${denied.length ? denied.join(', ') : 'a tool'}: ` +
+            `nobody was there to approve it. Continue it yourself: claude --resume ${context.sessionId}${folder}`,
+        }
+      }),
+      noteCannotStart: assign(({ event }) => ({
+        needsUserReason:
+          `claude could not be started (${event.type === 'resume.exited' ? event.details?.startError : '?'}): ` +
+          `set SESSION_RETRY_CLAUDE_BIN or the supervisor's PATH, then run session-retry resume`,
+      })),
+      noteNotStarted: assign(({ context, event }) => ({
+        retryAt: event.at,
+        retrySource: 'backoff' as const,
+        staggeredFrom: null,
+        reasons: [`resume attempt ${context.lastResume?.attempt ?? '?'} never started (the supervisor stopped first): retrying now`],
+      })),
+      refuse: assign(({ event }) => ({
+        lastEventAt: event.at,
+        retryAt: null,
+        retrySource: null,
+        staggeredFrom: null,
+        needsUserReason: event.type === 'resume.refused' ? event.reason : null,
+        reasons: [event.type === 'resume.refused' ? `not resumed automatically: ${event.reason}` : 'not resumed automatically'],
+      })),
       noteRun: assign(
         ({ context, event }, params: { outcome: ResumeOutcome; reason: string }) => {
           const run = context.lastResume
@@ -543,6 +643,48 @@ export function createSessionMachine(options: SessionMachineOptions) {
       }),
       noteUserReturned: assign(({ event }) => ({
         reasons: [`the session came back by itself (${event.type} at ${iso(event.at)}): schedule dropped`],
+      })),
+      recordOwnerActivity: assign(({ event }) => ({ lastActivityAt: event.at })),
+      recordAutoResume: assign(({ context, event }) => {
+        if (event.type !== 'owner.autoResume') return {}
+        const own = isOwnRun(context, event)
+        return {
+          lastEventAt: event.at,
+          open: own ? context.open : true,
+          claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          reasons: withReason(context.reasons, `Claude Code's auto-continue: ${autoResumeText(event)}`, "Claude Code's auto-continue"),
+        }
+      }),
+      noteAutoResumeFired: assign(({ context, event }) => ({
+        lastActivityAt: event.at,
+        reasons: [
+          `the open session continued by itself (Claude Code's auto-continue fired at ${iso(event.at)})` +
+            (context.retryAt === null ? '' : `: schedule for ${iso(context.retryAt)} dropped`),
+        ],
+      })),
+      noteOwnerGaveUp: assign(({ context, event }) => {
+        if (event.type !== 'owner.autoResume') return {}
+        const pid = context.claudePid === null ? '' : ` (pid ${context.claudePid})`
+        const after =
+          context.retryAt === null
+            ? 'close it and the supervisor resumes it'
+            : `close it and the supervisor resumes it at ${iso(context.retryAt)}`
+        const line = `Claude Code will not continue this open session by itself: ${autoResumeText(event)}`
+        return {
+          lastEventAt: event.at,
+          needsUserReason: `${line}. Continue it in its terminal${pid}, or ${after}`,
+          reasons: [line],
+        }
+      }),
+      noteLongWait: assign(({ context }) => ({
+        needsUserReason:
+          `the ${context.limit?.kind ?? ''} limit resets ${context.limit?.resetAt == null ? 'later' : `at ${iso(context.limit.resetAt)}`}, ` +
+          `beyond the long-wait horizon, and the long-wait policy is notify: after the reset, ` +
+          `session-retry resume ${context.sessionId} (or continue it in Claude Code)`,
+      })),
+      ownerGoneBeforeRetry: assign(({ context }) => ({
+        needsUserReason: null,
+        reasons: [`the open session ended: nobody owns it now, resuming at ${context.retryAt === null ? '?' : iso(context.retryAt)}`],
       })),
       noteOwnerTimeout: assign(({ context }) => ({
         needsUserReason:
@@ -570,10 +712,14 @@ export function createSessionMachine(options: SessionMachineOptions) {
         { target: '.awaitingOwner', actions: 'startResume' },
       ],
       'resume.exited': { actions: 'recordExit' },
+      // Journaled when the session was due; a replay may apply it before the (unjournaled) timer
+      // that made it due, so it is accepted from any state, like resume.started.
+      'resume.refused': { target: '.needsUser', actions: 'refuse' },
       'resume.requested': { actions: 'touch' },
       'schedule.cancelled': { actions: 'touch' },
       'schedule.staggered': { actions: 'touch' },
       'owner.timeout': { actions: 'touch' },
+      'owner.autoResume': { actions: 'recordAutoResume' },
     },
     states: {
       active: {
@@ -593,12 +739,14 @@ export function createSessionMachine(options: SessionMachineOptions) {
         always: [
           { guard: 'decisionSchedules', target: 'scheduled' },
           { guard: 'decisionExhausted', target: 'exhausted' },
+          { guard: 'decisionNotifies', target: 'needsUser', actions: 'noteLongWait' },
         ],
         on: {
           rearm: { target: 'limited', reenter: true },
           'limit.detected': { target: 'limited', reenter: true, actions: 'adoptLimit' },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -623,6 +771,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           'schedule.staggered': { target: 'scheduled', reenter: true, actions: 'applyStagger' },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -633,19 +782,25 @@ export function createSessionMachine(options: SessionMachineOptions) {
           // Already due, but held back (daily cap, spacing): a manual request lifts that.
           'resume.requested': { actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
 
       resuming: {
         on: {
-          'turn.completed': {
-            target: 'active',
-            actions: [
-              'recordActivity',
-              { type: 'noteRun', params: { outcome: 'completed', reason: 'completed a turn' } },
-            ],
-          },
+          // A marked run's turn is judged when the run exits (a turn whose tools were all
+          // refused also ends with Stop); an unmarked run's Stop was its success.
+          'turn.completed': [
+            { guard: 'isMarkedOwnRunEvent', actions: 'recordActivity' },
+            {
+              target: 'active',
+              actions: [
+                'recordActivity',
+                { type: 'noteRun', params: { outcome: 'completed', reason: 'completed a turn' } },
+              ],
+            },
+          ],
           'limit.detected': {
             target: 'limited',
             actions: [
@@ -669,7 +824,30 @@ export function createSessionMachine(options: SessionMachineOptions) {
               target: 'active',
               actions: [
                 'recordExit',
-                { type: 'noteRun', params: { outcome: 'completed', reason: 'exited 0 without a limit' } },
+                { type: 'noteRun', params: { outcome: 'completed', reason: 'completed its turn' } },
+              ],
+            },
+            {
+              guard: 'exitBlocked',
+              target: 'needsUser',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'blocked', reason: 'tools it needed were refused' } },
+                'noteBlocked',
+              ],
+            },
+            {
+              guard: 'exitNotStarted',
+              target: 'scheduled',
+              actions: ['recordExit', { type: 'noteRun', params: { outcome: 'not-started', reason: 'never started' } }, 'noteNotStarted'],
+            },
+            {
+              guard: 'exitCannotStart',
+              target: 'needsUser',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'failed', reason: 'claude could not be started' } },
+                'noteCannotStart',
               ],
             },
             {
@@ -727,15 +905,47 @@ export function createSessionMachine(options: SessionMachineOptions) {
             { actions: 'ignoreDuplicateStart' },
           ],
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          // Claude Code said what its auto-continue did: no need to wait out the grace period.
+          'owner.autoResume': [
+            {
+              guard: 'autoResumeFired',
+              target: 'active',
+              actions: [
+                'recordAutoResume',
+                'recordOwnerActivity',
+                { type: 'noteRun', params: { outcome: 'owner-continued', reason: "the open session continued by itself (Claude Code's auto-continue fired)" } },
+              ],
+            },
+            {
+              guard: 'autoResumeGaveUp',
+              target: 'needsUser',
+              actions: [
+                'recordAutoResume',
+                { type: 'noteRun', params: { outcome: 'owner-gave-up', reason: "Claude Code's auto-continue gave up on the open session" } },
+                'noteOwnerGaveUp',
+              ],
+            },
+            { actions: 'recordAutoResume' },
+          ],
         },
       },
 
       needsUser: {
         on: {
-          // The owner closed it: nobody owns it now, so a spawn is safe.
-          'session.ended': { target: 'due', actions: ['recordEnded', 'ownerGone'] },
+          // The owner closed it: nobody owns it now, so a spawn is safe (at the retry time, when
+          // Claude Code gave up on the session before the reset).
+          'session.ended': [
+            { guard: 'retryStillAhead', target: 'scheduled', actions: ['recordEnded', 'ownerGoneBeforeRetry'] },
+            { guard: 'limitStillAhead', actions: 'recordEnded' },
+            { target: 'due', actions: ['recordEnded', 'ownerGone'] },
+          ],
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': [
+            { guard: 'autoResumeFired', target: 'active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+            { guard: 'autoResumeGaveUp', actions: ['recordAutoResume', 'noteOwnerGaveUp'] },
+            { actions: 'recordAutoResume' },
+          ],
           ...userComesBack(),
         },
       },
@@ -743,6 +953,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       exhausted: {
         on: {
           'resume.requested': { target: 'due', actions: 'requestNow' },
+          'owner.autoResume': ownerAutoResumeFiredOnly(),
           ...userComesBack(),
         },
       },
@@ -750,6 +961,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       cancelled: {
         on: {
           'resume.requested': { target: 'due', actions: 'requestNow' },
+          'owner.autoResume': ownerAutoResumeFiredOnly(),
           ...userComesBack(),
         },
       },
@@ -781,6 +993,7 @@ function userComesBack() {
       { target: '#session.active', actions: ['recordSessionStarted', 'noteUserReturned'] },
     ],
     'turn.completed': [
+      { guard: 'isMarkedOwnRunEvent', actions: 'recordActivity' },
       {
         guard: 'isOwnRunEvent',
         target: '#session.active',
@@ -792,6 +1005,37 @@ function userComesBack() {
       { target: '#session.active', actions: ['recordActivity', 'noteUserReturned'] },
     ],
   } as const
+}
+
+/**
+ * Claude Code's auto-continue in a state that waits for the reset: `fired` means the owner went
+ * on (the schedule is dropped); `stale` / `disabled` mean it will not, and since nobody may write
+ * to an open session, the user has to act now.
+ */
+function ownerAutoResume() {
+  return [
+    { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+    { guard: 'autoResumeGaveUp', target: '#session.needsUser', actions: ['recordAutoResume', 'noteOwnerGaveUp'] },
+    { actions: 'recordAutoResume' },
+  ] as const
+}
+
+function ownerAutoResumeFiredOnly() {
+  return [
+    { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+    { actions: 'recordAutoResume' },
+  ] as const
+}
+
+/** `fired (…message…)`: what the notification said, in its own words when it gave some. */
+function autoResumeText(event: { result: string; message?: string }): string {
+  const names: Record<string, string> = {
+    fired: 'it continued the session at the reset',
+    stale: 'the machine slept past the reset and the session waits for Enter',
+    disabled: 'it stopped waiting for the reset',
+  }
+  const what = names[event.result] ?? event.result
+  return `${what} (quota_auto_resume_${event.result}${event.message ? `: ${event.message}` : ''})`
 }
 
 function ownerContinued(record: 'recordActivity' | 'recordSessionStarted') {

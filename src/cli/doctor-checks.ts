@@ -1,5 +1,5 @@
 // `session-retry doctor`: each check says what it found and, when something is wrong, what to do.
-import { mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readdirSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../config/load-config.js'
 import { compareVersions } from '../install/claude-settings.js'
@@ -7,6 +7,8 @@ import { claudeVersion, findOurHooks, hookRoutes, readSettingsOrEmpty } from '..
 import { resolveBin } from '../install/resolve-bin.js'
 import { autostartDisabled, readLastStart, supervisorOutputFile } from '../journal/autostart-supervisor.js'
 import type { HomePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
+import { writeNewFileSync } from '../journal/safe-files.js'
 import { runningSupervisorPid } from '../supervisor/singleton.js'
 import { probeHealth } from './supervisor-process.js'
 
@@ -44,9 +46,9 @@ function nodeCheck(): Check {
 
 function homeCheck(paths: HomePaths): Check {
   try {
-    mkdirSync(paths.home, { recursive: true, mode: 0o700 })
+    ensureHome(paths.home)
     const probe = join(paths.home, `.doctor-${process.pid}`)
-    writeFileSync(probe, 'ok', { mode: 0o600 })
+    writeNewFileSync(probe, 'ok')
     unlinkSync(probe)
     return { name: 'home', ok: true, detail: `${paths.home} is writable` }
   } catch (error) {

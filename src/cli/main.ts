@@ -72,11 +72,12 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   program
     .command('sessions')
-    .description('every session with all its recorded fields, most recently updated first')
+    .argument('[session]', 'one session: its id, or a unique prefix of it (the 8 characters status shows)')
+    .description('every session (or one) with all its recorded fields and what its last resume did, most recently updated first')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => {
+    .action(async (session: string | undefined, options: { json?: boolean }) => {
       const { sessionsCommand } = await import('./commands/sessions.js')
-      done(await sessionsCommand(options, io))
+      done(await sessionsCommand({ ...options, session }, io))
     })
 
   program
@@ -105,6 +106,16 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .action(async (id: string) => {
       const { cancelCommand } = await import('./commands/cancel.js')
       done(await cancelCommand(id, io))
+    })
+
+  program
+    .command('dashboard')
+    .description('open the live page of the running supervisor, with the token its buttons need')
+    .option('--no-open', 'print the URL (token included) instead of opening a browser')
+    .addOption(json())
+    .action(async (options: { open?: boolean; json?: boolean }) => {
+      const { dashboardCommand } = await import('./commands/dashboard.js')
+      done(await dashboardCommand(options, io))
     })
 
   const supervisor = program

@@ -31,18 +31,8 @@ interface MatcherGroup {
   hooks?: HookCommand[]
 }
 
-/** `claude --version` prints e.g. "2.1.331 (Claude Code)". */
-export function parseClaudeVersion(text: string): string | null {
-  const match = /(\d+)\.(\d+)\.(\d+)/.exec(text)
-  return match ? `${match[1]}.${match[2]}.${match[3]}` : null
-}
-
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
-  return 0
-}
+export { compareVersions, parseClaudeVersion } from '../os/claude-version.js'
+import { compareVersions } from '../os/claude-version.js'
 
 export function eventsFor(version: string | null): string[] {
   // Unknown version: leave StopFailure out, since naming it on an old version disables every hook;

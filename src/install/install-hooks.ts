@@ -1,12 +1,11 @@
 // `session-retry install|uninstall`: our hooks in a Claude Code settings file, for people who don't
 // use plugins. Idempotent; backs the file up before every change; a file that is not valid JSON is
 // never touched.
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, readFile, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
-import { addOurHooks, detectIndent, enabledPluginIds, eventsFor, parseClaudeVersion, registeredEvents, removeOurHooks, type Settings } from './claude-settings.js'
+import { addOurHooks, detectIndent, enabledPluginIds, eventsFor, registeredEvents, removeOurHooks, type Settings } from './claude-settings.js'
 
 export type Scope = 'user' | 'project' | 'local'
 
@@ -76,12 +75,7 @@ export function readSettingsOrEmpty(file: string): Settings {
   }
 }
 
-/** The installed Claude Code's version, or null when it cannot be run. */
-export function claudeVersion(bin: string): Promise<string | null> {
-  return new Promise(resolve => {
-    execFile(bin, ['--version'], { timeout: 15_000 }, (error, stdout) => resolve(error ? null : parseClaudeVersion(String(stdout))))
-  })
-}
+export { claudeVersion } from '../os/claude-version.js'
 
 export async function installHooks(target: InstallTarget, packageRoot: string, version: string | null, options: { dryRun: boolean; now: number }): Promise<InstallResult> {
   const events = eventsFor(version)

@@ -5,9 +5,11 @@
 // line, or its exit, before saying anything. Node built-ins only: the hook's stage 2 is one bundled
 // file. A race between two starts is harmless: the supervisor's singleton lock turns the second away.
 import { spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HomePaths } from './home-paths.js'
+import { LOG_MAX_BYTES, type HomePaths } from './home-paths.js'
+import { ensureHomeDir } from './safe-dirs.js'
+import { openAppendSync, openReadSync, rotateIfLarger } from './safe-files.js'
 import { runningSupervisorPid } from './supervisor-pid.js'
 
 export const START_DEADLINE_MS = 15_000
@@ -100,15 +102,16 @@ export interface StartRequest {
 
 /** Starts `supervisor run` detached and waits until it is ready, has exited, or the deadline passed. */
 export async function startSupervisorProcess(paths: HomePaths, request: StartRequest): Promise<StartOutcome> {
-  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 })
+  ensureHomeDir(paths.home, paths.logsDir)
   const outFile = supervisorOutputFile(paths)
-  const out = openSync(outFile, 'a', 0o600)
+  rotateIfLarger(outFile, LOG_MAX_BYTES)
+  const out = openAppendSync(outFile)
   let from: number
   let exited: string | null = null
   let pid: number | null = null
   try {
     writeSync(out, `--- ${new Date(request.now).toISOString()} supervisor start (${request.requestedBy})\n`)
-    from = statSync(outFile).size
+    from = fstatSync(out).size
     const child = spawn(process.execPath, [request.cliMain, 'supervisor', 'run'], {
       detached: true,
       stdio: ['ignore', out, out],
@@ -137,12 +140,23 @@ export async function startSupervisorProcess(paths: HomePaths, request: StartReq
   }
 }
 
-/** The text of `file` from byte `from` on ('' when it cannot be read). */
-function readFrom(file: string, from: number): string {
+/** The text of `file` from byte `from` on, or from `size - fromEnd` ('' when it cannot be read). */
+function readFrom(file: string, from: number, fromEnd = false): string {
+  let fd: number
   try {
-    return readFileSync(file).subarray(from).toString('utf8')
+    fd = openReadSync(file)
   } catch {
     return ''
+  }
+  try {
+    const size = fstatSync(fd).size
+    const start = fromEnd ? Math.max(0, size - from) : from
+    if (size <= start) return ''
+    const buffer = Buffer.alloc(size - start)
+    const read = readSync(fd, buffer, 0, buffer.length, start)
+    return buffer.subarray(0, read).toString('utf8')
+  } finally {
+    closeSync(fd)
   }
 }
 
@@ -176,13 +190,7 @@ export interface LastStart {
  * line names that pid (a supervisor the service manager started has a ready line but no marker).
  */
 export function readLastStart(paths: HomePaths, pid: number | null = null): LastStart | null {
-  const file = supervisorOutputFile(paths)
-  let all: string[]
-  try {
-    all = lines(readFrom(file, Math.max(0, statSync(file).size - SCAN_BYTES)))
-  } catch {
-    return null
-  }
+  const all = lines(readFrom(supervisorOutputFile(paths), SCAN_BYTES, true))
   const isMarker = (line: string) => START.test(line)
   let end = all.length
   if (pid !== null) {

@@ -6,6 +6,7 @@ import type { IntegrationsConfig } from '../integrations/integrations-config.js'
 import { startIntegrations } from '../integrations/start-integrations.js'
 import { UsageWatch } from './usage-watch.js'
 import { homePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
 import { JournalWatcher } from './journal-watcher.js'
 import { createFileLogger } from './logger.js'
 import { acquireSingleton, AlreadyRunningError } from './singleton.js'
@@ -30,13 +31,25 @@ const NO_INTEGRATIONS: IntegrationsConfig = { cometaUrl: null, notify: { desktop
 export async function runSupervisor(config: Config, options: SupervisorRunOptions = {}): Promise<number> {
   const say = options.say ?? (line => process.stderr.write(line + '\n'))
   const paths = homePaths(config.home)
+  // An unusable or unsafe home ends the start here, with a message naming SESSION_RETRY_HOME.
+  ensureHome(paths.home)
   const log = createFileLogger(paths.supervisorLog, config.logLevel)
-  let compromised = false
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  let takenOver = false
   let singleton
   try {
-    singleton = await acquireSingleton(paths, error => {
-      compromised = true
-      log.error('supervisor lock compromised; stopping', { error: error.message })
+    singleton = await acquireSingleton(paths, {
+      onChange: state => {
+        supervisor.home.setLock(state)
+        if (state.problem) log.warn('supervisor degraded', { problem: state.problem })
+        else log.info('supervisor lock held and pid file written again')
+        if (state.held) void supervisor.tick()
+      },
+      onTakenOver: pid => {
+        takenOver = true
+        log.error('another supervisor took over this home; stopping', { pid })
+      },
     })
   } catch (error) {
     if (error instanceof AlreadyRunningError) {
@@ -45,8 +58,8 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     }
     throw error
   }
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
-  const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  supervisor.home.setLock(singleton.state)
+  if (singleton.state.problem) log.warn('supervisor starts degraded', { problem: singleton.state.problem })
   const integrations = startIntegrations({ config: options.integrations ?? NO_INTEGRATIONS, env: process.env, supervisor, log, now: Date.now, timeZone })
   const watcher = new JournalWatcher({
     eventsDir: paths.eventsDir,
@@ -87,12 +100,12 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await Promise.race([
       options.stopSignal ?? new Promise(() => {}),
       new Promise<void>(resolve => {
-        const poll = setInterval(() => compromised && resolve(), 500)
+        const poll = setInterval(() => takenOver && resolve(), 500)
         timers.push(poll)
       }),
     ])
     log.info('supervisor stopping', { pid: process.pid })
-    return compromised ? 1 : 0
+    return takenOver ? 1 : 0
   } finally {
     for (const timer of timers) clearInterval(timer)
     await api?.close().catch(() => {})

@@ -1,7 +1,7 @@
 // The hook as a real process: stage 1 (sh) then stage 2 (the built Node bundle), hostile input included.
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
@@ -244,4 +244,83 @@ t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOS
       return true
     }
   }, { what: 'the supervisor to stop' })
+})
+
+t.test('a spool, events or logs folder that is a link: nothing is written through it', async t => {
+  for (const linked of ['sessions/spool', 'sessions/events', 'logs']) {
+    const dir = t.testdir({ outside: { 'keep.txt': 'untouched' } })
+    const home = join(dir, 'home')
+    mkdirSync(join(home, 'sessions'), { recursive: true, mode: 0o700 })
+    mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o700 })
+    if (linked !== 'logs') mkdirSync(join(home, 'sessions', linked === 'sessions/spool' ? 'events' : 'spool'), { mode: 0o700 })
+    rmSync(join(home, linked), { recursive: true, force: true })
+    symlinkSync(join(dir, 'outside'), join(home, linked))
+    const before = treeSnapshot(join(dir, 'outside'))
+    const run = await runHook(payload({ hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan' }), { SESSION_RETRY_HOME: home })
+    t.equal(run.code, 0, linked)
+    t.equal(run.stdout, '')
+    if (linked === 'sessions/events') {
+      // Stage 1 cannot see this one; stage 2 refuses it and says so in hook.log.
+      const log = await waitFor(() => {
+        try {
+          return /events is a symbolic link/.test(readFileSync(join(home, 'logs', 'hook.log'), 'utf8'))
+        } catch {
+          return false
+        }
+      }, { what: 'hook.log line' })
+      t.ok(log, 'hook.log names the link')
+      t.match(readdirSync(join(home, 'sessions', 'spool')), [/\.try1\.event$/], 'the event waits in the spool, its failed try counted')
+    } else {
+      t.match(run.stderr, new RegExp(`^session-retry: refusing to write under ${home}: ${home}/${linked} is a symbolic link .*SESSION_RETRY_HOME.*; event not recorded\\n$`))
+    }
+    t.same(treeSnapshot(join(dir, 'outside')), before, `${linked}: nothing written through the link`)
+  }
+})
+
+t.test('a home or spool folder of another user is refused by stage 1', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async t => {
+  for (const foreign of ['', 'sessions/spool']) {
+    const home = join(t.testdir(), 'home')
+    mkdirSync(join(home, 'sessions', 'spool'), { recursive: true, mode: 0o700 })
+    chownSync(join(home, foreign), 65534, 65534)
+    const run = await runHook(payload(), { SESSION_RETRY_HOME: home })
+    t.equal(run.code, 0)
+    t.match(run.stderr, /belongs to another user .*; event not recorded\n$/)
+    t.same(readdirSync(join(home, 'sessions', 'spool')), [], 'nothing written')
+  }
+})
+
+t.test('a home others can write to: stage 2 refuses it and says why in hook.log', async t => {
+  const home = join(t.testdir(), 'home')
+  await recordOne(home)
+  chmodSync(home, 0o777)
+  const run = await runHook(payload({ last_assistant_message: 'second' }), { SESSION_RETRY_HOME: home })
+  t.equal(run.code, 0)
+  const log = await waitFor(() => {
+    const text = readFileSync(join(home, 'logs', 'hook.log'), 'utf8')
+    return text.includes('refusing') && text
+  }, { what: 'hook.log line' })
+  t.match(log, new RegExp(`refusing to use the home folder ${home}: .* is writable by its group and everyone \\(mode 0777\\).*SESSION_RETRY_HOME`))
+  t.equal(journalLines(home, SESSION).length, 1, 'nothing more journaled')
+})
+
+t.test('a quarantined raw event keeps no prompt text', async t => {
+  const home = join(t.testdir(), 'home')
+  for (const input of [
+    JSON.stringify({ session_id: '../bad', hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan', cwd: '/tmp' }),
+    '{"session_id": "x", "hook_event_name": "UserPromptSubmit", "prompt": "my secret plan, cut sho',
+  ]) {
+    await runHook(input, { SESSION_RETRY_HOME: home, SESSION_RETRY_ENABLED: 'true' })
+  }
+  await waitFor(() => {
+    try {
+      return readdirSync(join(home, 'sessions', 'quarantine')).length === 2
+    } catch {
+      return false
+    }
+  }, { what: 'two quarantined events', timeoutMs: 30_000 })
+  for (const name of readdirSync(join(home, 'sessions', 'quarantine'))) {
+    const kept = readFileSync(join(home, 'sessions', 'quarantine', name), 'utf8')
+    t.notMatch(kept, /secret/, name)
+    t.match(kept, /"prompt":\s*"\[removed/, 'the field says it was removed')
+  }
 })
