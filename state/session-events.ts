@@ -72,6 +72,8 @@ export interface HookFacts {
   runAttempt?: number
   /** The session's permission mode, when the hook payload said. */
   permissionMode?: PermissionMode
+  /** The tmux pane (`%N`) the hook's Claude Code process runs in, when it runs in tmux. */
+  tmuxPane?: string
 }
 
 /** A session started or was resumed (SessionStart hook). */
@@ -129,17 +131,22 @@ export interface SessionEndedEvent extends HookFacts {
   reason: string
 }
 
+export const RESUME_MODES = ['spawn', 'owner', 'tmux'] as const
+export type ResumeMode = (typeof RESUME_MODES)[number]
+
 /**
  * The supervisor started resume attempt `attempt` (journal it before acting).
  * `spawn`: it spawned `claude --resume <id> -p continue`.
  * `owner`: the session is still open in a live Claude Code process, whose own
  * auto-continue is given the chance; the supervisor spawns nothing.
+ * `tmux`: the session is still open and Claude Code will not continue it by itself; the
+ * supervisor types into the owner's own tmux pane (Enter, or the resume prompt), once.
  */
 export interface ResumeStartedEvent {
   type: 'resume.started'
   at: number
   attempt: number
-  mode: 'spawn' | 'owner'
+  mode: ResumeMode
   /** The permission mode the run was started in (spawn only; absent: Claude Code's default). */
   permissionMode?: PermissionMode
   /** The run carries its attempt in its environment, so its hooks say `runAttempt`. */
@@ -247,6 +254,19 @@ export interface OwnerAutoResumeEvent extends HookFacts {
   claudePid?: number
 }
 
+/**
+ * The outcome of a `tmux` attempt: `sent` when the keys went into the owner's pane and the pane,
+ * read back, took them; otherwise nothing (or nothing more) was typed, and `detail` says why
+ * (the user is typing, the pane runs another process, tmux failed...).
+ */
+export interface TmuxContinuedEvent {
+  type: 'tmux.continued'
+  at: number
+  attempt: number
+  sent: boolean
+  detail: string
+}
+
 /** Re-evaluate due times: after every restore and on each supervisor tick. */
 export interface RearmEvent {
   type: 'rearm'
@@ -268,6 +288,7 @@ export type SessionEvent =
   | ScheduleStaggeredEvent
   | OwnerTimeoutEvent
   | OwnerAutoResumeEvent
+  | TmuxContinuedEvent
   | RearmEvent
 
 export type SessionEventType = SessionEvent['type']
@@ -287,5 +308,6 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'schedule.staggered',
   'owner.timeout',
   'owner.autoResume',
+  'tmux.continued',
   'rearm',
 ]

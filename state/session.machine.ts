@@ -73,7 +73,7 @@
  *
  * Actions are pure `assign`s (nothing here throws), guards are pure.
  */
-import { assign, setup } from 'xstate'
+import { and, assign, setup } from 'xstate'
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
@@ -91,6 +91,7 @@ import type {
   LimitKind,
   PermissionMode,
   ResumeExitedEvent,
+  ResumeMode,
   RunDetails,
   RunOutcome,
   SessionEvent,
@@ -137,10 +138,12 @@ export type ResumeOutcome =
   | 'owner-ended' // the owner session ended before continuing
   | 'owner-timeout' // the owner did not continue within the grace period
   | 'owner-gave-up' // Claude Code's auto-continue said it will not continue the open session
+  | 'tmux-sent' // the keys went into the owner's tmux pane and it took them
+  | 'tmux-not-sent' // the owner's tmux pane was left alone (the user is typing, another program runs there)
 
 export interface ResumeRecord {
   attempt: number
-  mode: 'spawn' | 'owner'
+  mode: ResumeMode
   startedAt: number
   /** When the spawned run exited (null while running, or in owner mode). */
   exitedAt: number | null
@@ -179,6 +182,13 @@ export interface SessionContext {
   permissionMode: PermissionMode | null
   /** The pid of the Claude Code process that has the session open. */
   claudePid: number | null
+  /** The tmux pane (`%N`) the owner runs in, from its hooks; null outside tmux or once it ended. */
+  tmuxPane: string | null
+  /**
+   * Claude Code will not continue the open session by itself (its auto-continue gave up, or the
+   * owner's grace period ran out): the supervisor may continue it in its tmux pane, once.
+   */
+  ownerStopped: { at: number; why: OwnerStopReason } | null
   /** Is the session open in a Claude Code process other than our own run? */
   open: boolean
   /** Last prompt, completed turn or session start. */
@@ -223,6 +233,8 @@ export function initialSessionContext(
     transcriptPath: input.transcriptPath ?? null,
     permissionMode: null,
     claudePid: input.claudePid ?? null,
+    tmuxPane: null,
+    ownerStopped: null,
     open: true,
     lastActivityAt: null,
     lastEventAt: null,
@@ -269,6 +281,14 @@ export function exitOutcome(event: ResumeExitedEvent): RunOutcome {
   if (event.outcome) return event.outcome
   if (event.limited) return 'limited'
   return event.exitCode === 0 ? 'completed' : 'failed'
+}
+
+/** Why Claude Code will not continue an open session: its auto-continue's word, or the grace period ran out. */
+export type OwnerStopReason = 'stale' | 'disabled' | 'timeout'
+
+/** The owner's tmux pane as a hook reported it (never our own run's). */
+function userPane(context: SessionContext, event: { at: number } & HookFacts): string | null {
+  return !isOwnRun(context, event) && event.tmuxPane ? event.tmuxPane : (context.tmuxPane ?? null)
 }
 
 /** The mode a hook reported, kept unless the event came from our own run. */
@@ -349,6 +369,12 @@ export function createSessionMachine(options: SessionMachineOptions) {
     guards: {
       retryDue: ({ context }) => context.retryAt !== null && now() >= context.retryAt,
       isSpawn: ({ event }) => event.type === 'resume.started' && event.mode === 'spawn',
+      isCurrentTmuxAttempt: ({ context, event }) =>
+        event.type === 'tmux.continued' &&
+        context.lastResume?.mode === 'tmux' &&
+        context.lastResume.attempt === event.attempt &&
+        context.lastResume.outcome === 'awaiting-owner',
+      tmuxSent: ({ event }) => event.type === 'tmux.continued' && event.sent,
       autoResumeFired: ({ context, event }) =>
         event.type === 'owner.autoResume' && event.result === 'fired' && !isOwnRun(context, event),
       autoResumeGaveUp: ({ context, event }) =>
@@ -399,6 +425,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         staggeredFrom: null,
         attempts: 0,
         needsUserReason: null,
+        ownerStopped: null,
       }),
       recordActivity: assign(({ context, event }) => {
         const own = isOwnRun(context, event)
@@ -407,6 +434,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           lastActivityAt: event.at,
           lastEventAt: event.at,
           permissionMode: userMode(context, event),
+          tmuxPane: userPane(context, event),
           open: own ? context.open : true,
           lastResume:
             own && run && event.type === 'turn.completed'
@@ -422,6 +450,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           cwd: event.cwd ?? context.cwd,
           transcriptPath: event.transcriptPath ?? context.transcriptPath,
           claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          tmuxPane: userPane(context, event),
           open: own ? context.open : true,
           lastActivityAt: event.at,
           lastEventAt: event.at,
@@ -432,6 +461,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         return {
           open: own ? context.open : false,
           claudePid: own ? context.claudePid : null,
+          tmuxPane: own ? (context.tmuxPane ?? null) : null,
           lastEventAt: event.at,
         }
       }),
@@ -549,6 +579,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           lastEventAt: event.at,
           open: spawn ? false : context.open,
           claudePid: spawn ? null : context.claudePid,
+          ownerStopped: null,
           retryAt: null,
           retrySource: null,
           staggeredFrom: null,
@@ -566,11 +597,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
             permissionMode: event.permissionMode ?? null,
             details: null,
           },
-          reasons: [
-            event.mode === 'spawn'
-              ? `resume attempt ${attempt} started: claude --resume`
-              : `resume attempt ${attempt}: the open session may continue by itself`,
-          ],
+          reasons: [startText(event.mode, attempt)],
         }
       }),
       ignoreDuplicateStart: assign(({ context, event }) => ({
@@ -652,6 +679,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           lastEventAt: event.at,
           open: own ? context.open : true,
           claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          tmuxPane: userPane(context, event),
           reasons: withReason(context.reasons, `Claude Code's auto-continue: ${autoResumeText(event)}`, "Claude Code's auto-continue"),
         }
       }),
@@ -674,6 +702,15 @@ export function createSessionMachine(options: SessionMachineOptions) {
           lastEventAt: event.at,
           needsUserReason: `${line}. Continue it in its terminal${pid}, or ${after}`,
           reasons: [line],
+          ownerStopped: { at: event.at, why: event.result === 'stale' ? ('stale' as const) : ('disabled' as const) },
+        }
+      }),
+      noteTmuxNotSent: assign(({ context, event }) => {
+        if (event.type !== 'tmux.continued') return {}
+        const pane = context.tmuxPane ? ` (tmux pane ${context.tmuxPane})` : ''
+        return {
+          lastEventAt: event.at,
+          needsUserReason: `the open session was not continued in its terminal${pane}: ${event.detail}. Continue it there yourself, or close it and the supervisor resumes it`,
         }
       }),
       noteLongWait: assign(({ context }) => ({
@@ -686,7 +723,9 @@ export function createSessionMachine(options: SessionMachineOptions) {
         needsUserReason: null,
         reasons: [`the open session ended: nobody owns it now, resuming at ${context.retryAt === null ? '?' : iso(context.retryAt)}`],
       })),
-      noteOwnerTimeout: assign(({ context }) => ({
+      noteOwnerTimeout: assign(({ context, event }) => ({
+        // After a tmux attempt the supervisor has had its one try: no second one.
+        ownerStopped: context.lastResume?.mode === 'owner' ? { at: event.at, why: 'timeout' as const } : null,
         needsUserReason:
           `the session is open in a live Claude Code process` +
           `${context.claudePid === null ? '' : ` (pid ${context.claudePid})`} and did not continue ` +
@@ -720,6 +759,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       'schedule.staggered': { actions: 'touch' },
       'owner.timeout': { actions: 'touch' },
       'owner.autoResume': { actions: 'recordAutoResume' },
+      'tmux.continued': { actions: 'touch' },
     },
     states: {
       active: {
@@ -905,6 +945,20 @@ export function createSessionMachine(options: SessionMachineOptions) {
             { actions: 'ignoreDuplicateStart' },
           ],
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          // The outcome of the supervisor's one try in the owner's tmux pane: sent, the owner's
+          // own hooks (or the grace period) decide what comes next; not sent, the user has to act.
+          'tmux.continued': [
+            {
+              guard: and(['isCurrentTmuxAttempt', 'tmuxSent']),
+              actions: ['touch', { type: 'noteRun', params: { outcome: 'tmux-sent', reason: 'typed into the open session\'s tmux pane' } }],
+            },
+            {
+              guard: 'isCurrentTmuxAttempt',
+              target: 'needsUser',
+              actions: [{ type: 'noteRun', params: { outcome: 'tmux-not-sent', reason: 'the open session\'s tmux pane was left alone' } }, 'noteTmuxNotSent'],
+            },
+            { actions: 'touch' },
+          ],
           // Claude Code said what its auto-continue did: no need to wait out the grace period.
           'owner.autoResume': [
             {
@@ -1036,6 +1090,12 @@ function autoResumeText(event: { result: string; message?: string }): string {
   }
   const what = names[event.result] ?? event.result
   return `${what} (quota_auto_resume_${event.result}${event.message ? `: ${event.message}` : ''})`
+}
+
+function startText(mode: ResumeMode, attempt: number): string {
+  if (mode === 'spawn') return `resume attempt ${attempt} started: claude --resume`
+  if (mode === 'tmux') return `resume attempt ${attempt}: continuing the open session in its tmux pane`
+  return `resume attempt ${attempt}: the open session may continue by itself`
 }
 
 function ownerContinued(record: 'recordActivity' | 'recordSessionStarted') {

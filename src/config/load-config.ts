@@ -41,6 +41,8 @@ export interface Config {
   longWaitHorizonMs: number
   /** Resume a long wait at its reset, or hand it to the user (SESSION_RETRY_LONG_WAIT). */
   longWait: LongWaitPolicy
+  /** Continue an open session Claude Code gave up on in its own tmux pane (SESSION_RETRY_TMUX_CONTINUE). */
+  tmuxContinue: boolean
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     maxResumesPerDay: integer(env, 'SESSION_RETRY_MAX_RESUMES_PER_DAY', CONFIG_DEFAULTS.maxResumesPerDay, 0, 10_000),
     longWaitHorizonMs: integer(env, 'SESSION_RETRY_LONG_WAIT_HORIZON', CONFIG_DEFAULTS.longWaitHorizonHours, 1, 24 * 8) * 3_600_000,
     longWait: longWait(env),
+    tmuxContinue: bool(env, 'SESSION_RETRY_TMUX_CONTINUE', false),
   }
 }
 

@@ -6,6 +6,8 @@ import type { RunDetails, RunOutcome } from '../../state/session-events.js'
 import { EARLIEST_TIME_MS, isPlausibleReset, isValidTime, LATEST_TIME_MS } from '../../state/time-range.js'
 
 export const JOURNAL_SCHEMA_VERSION = 1
+/** A tmux pane id as tmux prints it (`#{pane_id}`, `TMUX_PANE`). */
+export const TMUX_PANE_ID = /^%\d{1,9}$/
 /** Long texts are cut to their tail (a limit banner ends a message) so a line stays one small write. */
 export const MAX_TEXT_CHARS = 8192
 
@@ -42,6 +44,7 @@ export interface JournalRecord {
   resetAt?: number
   /** The Claude Code process that ran the hook, for later liveness checks. */
   claudePid?: number
+  /** The tmux pane the hook's Claude Code runs in (`TMUX_PANE`, `%N`). */
   tmuxPane?: string
   permissionMode?: string
   /** The attempt of the supervisor's own resumed run that fired this hook (from its environment). */
@@ -59,6 +62,8 @@ export interface JournalRecord {
   pid?: number
   /** ResumeStarted: the run carries its attempt in its environment. */
   marked?: boolean
+  /** TmuxContinued: the keys went into the owner's pane (`reason` says what, or why not). */
+  sent?: boolean
   /** ResumeExited: the supervisor's verdict on the run, and the run's own account. */
   outcome?: RunOutcome
   details?: RunDetails
@@ -78,6 +83,7 @@ export const CONTROL_EVENTS = [
   'ResumeRefused',
   'OwnerTimeout',
   'ScheduleStaggered',
+  'TmuxContinued',
 ] as const
 export type ControlEvent = (typeof CONTROL_EVENTS)[number]
 

@@ -14,7 +14,7 @@ import { keepInQuarantine, withoutPrompts } from './quarantine.js'
 import { recoverLostLimit } from './recover-lost-limit.js'
 import { parseUsageFile } from '../usage/usage-file.js'
 import { assessUsage } from '../usage/usage-snapshot.js'
-import { recordFromHookPayload, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
+import { recordFromHookPayload, TMUX_PANE_ID, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
 import type { HomePaths } from './home-paths.js'
 
 /** Claude Code payloads are a few KB; anything far larger is not a hook event. */
@@ -195,7 +195,7 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   }
   const full: HookMeta = { ...meta }
   if (Number.isSafeInteger(claudePid) && claudePid > 1) full.claudePid = claudePid
-  if (pane && /^%\d{1,9}$/.test(pane)) full.tmuxPane = pane
+  if (pane && TMUX_PANE_ID.test(pane)) full.tmuxPane = pane
   if (fields[4] && /^\d{1,6}$/.test(fields[4]) && runAttempt >= 1) full.runAttempt = runAttempt
   return recordFromHookPayload(payload, full)
 }

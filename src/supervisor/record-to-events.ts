@@ -6,6 +6,7 @@ import type { JournalRecord } from '../journal/event-record.js'
 import { firstLine } from './run-outcome.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { readTranscriptLimit, type TranscriptLimit } from '../limits/read-transcript-limit.js'
+import { TMUX_PANE_ID } from '../journal/event-record.js'
 import { AUTO_RESUME_RESULTS, isPermissionMode, RUN_OUTCOMES, type AutoResumeResult, type HookFacts, type LimitDetectedEvent, type RunDetails, type SessionEvent } from '../../state/session-events.js'
 
 export interface TranslateOptions {
@@ -43,6 +44,7 @@ function hookFacts(record: JournalRecord): HookFacts {
   const facts: HookFacts = {}
   if (Number.isSafeInteger(record.runAttempt) && record.runAttempt! >= 1) facts.runAttempt = record.runAttempt
   if (isPermissionMode(record.permissionMode)) facts.permissionMode = record.permissionMode
+  if (typeof record.tmuxPane === 'string' && TMUX_PANE_ID.test(record.tmuxPane)) facts.tmuxPane = record.tmuxPane
   return facts
 }
 
@@ -82,7 +84,7 @@ async function translate(record: JournalRecord, options: TranslateOptions): Prom
           type: 'resume.started',
           at,
           attempt: record.attempt ?? 1,
-          mode: record.mode === 'owner' ? 'owner' : 'spawn',
+          mode: record.mode === 'owner' || record.mode === 'tmux' ? record.mode : 'spawn',
           ...(isPermissionMode(record.permissionMode) ? { permissionMode: record.permissionMode } : {}),
           ...(record.marked === true ? { marked: true } : {}),
         },
@@ -103,6 +105,8 @@ async function translate(record: JournalRecord, options: TranslateOptions): Prom
       return [{ type: 'resume.refused', at, reason: record.reason ?? 'not resumed automatically' }]
     case 'OwnerTimeout':
       return [{ type: 'owner.timeout', at }]
+    case 'TmuxContinued':
+      return [{ type: 'tmux.continued', at, attempt: record.attempt ?? 1, sent: record.sent === true, detail: (record.reason ?? 'no reason given').slice(0, 300) }]
     case 'ScheduleStaggered':
       return Number.isFinite(record.notBefore) ? [{ type: 'schedule.staggered', at, notBefore: record.notBefore! }] : []
     default:

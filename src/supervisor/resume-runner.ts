@@ -23,6 +23,7 @@ import { capabilitiesFor, planResume, type CliCapabilities } from './resume-plan
 import { runEnvironment, spawnGated } from './run-gate.js'
 import { classifyRun, NOT_STARTED_EXIT, NOT_STARTED_MARK, parseRunResult, type RunEvidence } from './run-outcome.js'
 import type { SessionRuntime } from './session-runtime.js'
+import { continueInPane, tmuxRunner, tmuxSocketOf, type PaneContinueInput, type PaneContinueResult } from './tmux-continue.js'
 
 function localDay(ms: number): string {
   const d = new Date(ms)
@@ -44,6 +45,8 @@ export interface RunnerDeps {
   recheckIn: (sessionId: string, ms: number) => void
   /** What the installed CLI supports; default: ask `claude --version` once. */
   detectCli?: () => Promise<CliCapabilities>
+  /** Types into an open session's tmux pane (tests replace tmux itself). */
+  continueInPane?: (input: PaneContinueInput) => Promise<PaneContinueResult>
 }
 
 export interface ResumeCounters {
@@ -203,6 +206,46 @@ export class ResumeRunner {
       void this.exited(rt, run.attempt, run.startedAt, null, why, identity === null && run.marked)
     }
     poll()
+  }
+
+  /**
+   * The session waits for the user because Claude Code will not continue it by itself, yet it is
+   * still open: with SESSION_RETRY_TMUX_CONTINUE, continue it in its own tmux pane, once (the
+   * attempt is journaled before a key is sent, so a restart never sends twice).
+   */
+  async onNeedsUser(rt: SessionRuntime, apply: () => Promise<void>): Promise<void> {
+    const { config, log } = this.deps
+    const id = rt.sessionId
+    const context = rt.context
+    const stopped = context.ownerStopped ?? null
+    if (!config.tmuxContinue || stopped === null || this.inflight.has(id)) return
+    // Before the reset the prompt would only hit the limit again.
+    const notBefore = context.retryAt ?? context.limit?.resetAt ?? null
+    const wait = notBefore === null ? 0 : notBefore - this.deps.now()
+    if (wait > 0) return void this.deps.recheckIn(id, wait)
+    const owner = checkOwner({ sessionId: id, open: context.open, claudePid: context.claudePid, claudeConfigDir: config.claudeConfigDir })
+    // Closed meanwhile: its SessionEnd hands it to a normal resume.
+    if (!owner.open || owner.pid === null) return
+    const pane = context.tmuxPane ?? null
+    if (pane === null) {
+      if (!this.reported.has(id)) log.info('open session not in tmux (no pane journaled): the user has to continue it', { sessionId: id })
+      this.reported.add(id)
+      return
+    }
+    const attempt = context.attempts + 1
+    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'tmux', pid: owner.pid, tmuxPane: pane })
+    await apply()
+    if (rt.state !== 'awaitingOwner' || rt.context.lastResume?.mode !== 'tmux' || rt.context.lastResume.attempt !== attempt) return
+    this.inflight.set(id, { attempt, pid: owner.pid })
+    try {
+      const keys = stopped.why === 'stale' ? ('enter' as const) : { prompt: config.resumePrompt }
+      const result = await (this.deps.continueInPane ?? continueInPane)({ pane, ownerPid: owner.pid, keys, tmux: tmuxRunner(tmuxSocketOf(owner.pid)) })
+      log.info(result.sent ? 'continued the open session in its tmux pane' : 'left the open session\'s tmux pane alone', { sessionId: id, attempt, pane, detail: result.detail })
+      this.journal(id, { event: 'TmuxContinued', attempt, sent: result.sent, reason: result.detail })
+    } finally {
+      this.inflight.delete(id)
+    }
+    await apply()
   }
 
   /** An open owner that did not continue within the grace period: ask the user instead. */

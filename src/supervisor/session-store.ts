@@ -55,8 +55,11 @@ export interface SessionStateFile {
 
 export interface LastRunView {
   attempt: number
-  /** spawn: `claude --resume` was run; owner: the open session was left to continue by itself. */
-  mode: 'spawn' | 'owner'
+  /**
+   * spawn: `claude --resume` was run; owner: the open session was left to continue by itself;
+   * tmux: the supervisor typed into the open session's own tmux pane.
+   */
+  mode: 'spawn' | 'owner' | 'tmux'
   /** running, completed, blocked, limited, failed, not-started, awaiting-owner, owner-continued, ... */
   outcome: string
   permissionMode: string | null

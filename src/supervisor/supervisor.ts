@@ -260,6 +260,7 @@ export class Supervisor {
       if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drain(id))
       else if (runtime.state === 'scheduled') await this.stagger(runtime)
       else if (runtime.state === 'awaitingOwner' && this.runner.ownerTimedOut(runtime)) await this.drain(id)
+      if (runtime.state === 'needsUser') await this.runner.onNeedsUser(runtime, () => this.drain(id))
     })
   }
 

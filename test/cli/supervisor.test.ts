@@ -222,7 +222,7 @@ t.test('supervisor run: the real supervisor in-process until the stop signal', a
     return
   }
   t.match(io.out, new RegExp(`^supervisor: ready \\(pid ${process.pid}, home ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(, [^)]*)?\\)\n$`))
-  t.equal(readFileSync(join(home, 'supervisor.pid'), 'utf8'), `${process.pid}\n`)
+  t.match(readFileSync(join(home, 'supervisor.pid'), 'utf8'), new RegExp(`^${process.pid} (\\d+|-)\\n$`), 'pid and start time')
   stop.abort()
   t.equal(await running, 0)
   t.notOk(existsSync(join(home, 'supervisor.pid')), 'released on the way out')

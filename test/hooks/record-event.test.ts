@@ -218,7 +218,7 @@ t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOS
   await runHook(payload({ hook_event_name: 'SessionStart', source: 'startup' }), env)
   const pid = await waitFor(() => {
     try {
-      const value = Number(readFileSync(join(home, 'supervisor.pid'), 'utf8'))
+      const value = Number(readFileSync(join(home, 'supervisor.pid'), 'utf8').split(' ')[0])
       return value > 0 && value
     } catch {
       return undefined
@@ -234,7 +234,7 @@ t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOS
   t.doesNotThrow(() => process.kill(pid, 0), 'the supervisor is alive')
   await runHook(payload({ hook_event_name: 'SessionStart', source: 'resume' }), env)
   await waitForSpoolDrained(home)
-  t.equal(Number(readFileSync(join(home, 'supervisor.pid'), 'utf8')), pid, 'a second SessionStart keeps the running one')
+  t.equal(Number(readFileSync(join(home, 'supervisor.pid'), 'utf8').split(' ')[0]), pid, 'a second SessionStart keeps the running one')
   process.kill(pid, 'SIGTERM')
   await waitFor(() => {
     try {

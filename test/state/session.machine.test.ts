@@ -865,6 +865,7 @@ t.test('every event in every state: no error, a known state, JSON-safe context',
     'schedule.staggered': { type: 'schedule.staggered', notBefore: T0 + 3 * HOUR },
     'owner.timeout': { type: 'owner.timeout' },
     'owner.autoResume': { type: 'owner.autoResume', result: 'disabled', message: 'resets more than 24 hours out' },
+    'tmux.continued': { type: 'tmux.continued', attempt: 1, sent: false, detail: 'someone is typing' },
     rearm: { type: 'rearm' },
   }
   t.strictSame(Object.keys(sample).sort(), [...SESSION_EVENT_TYPES].sort())
@@ -1001,5 +1002,81 @@ t.test('a weekly reset days away: scheduled and said so, or handed to the user u
     const h = harness({ policy: { ...P, longWait: 'notify' } })
     h.send(limitEvent())
     t.equal(h.value(), 'scheduled', 'notify leaves a 5-hour reset alone')
+  }
+})
+
+t.test('the owner\'s tmux pane comes from its hooks, never from our own runs, and goes with SessionEnd', async t => {
+  const h = harness()
+  h.send({ type: 'session.started', source: 'startup', claudePid: 7, tmuxPane: '%3' })
+  t.equal(h.ctx().tmuxPane, '%3')
+  h.send({ type: 'prompt.submitted', tmuxPane: '%4' })
+  t.equal(h.ctx().tmuxPane, '%4', 'the latest hook says where it runs now')
+  h.send({ type: 'prompt.submitted', tmuxPane: '%9', runAttempt: 1 })
+  t.equal(h.ctx().tmuxPane, '%4', 'our own run is not the owner')
+  h.send({ type: 'session.ended', reason: 'prompt_input_exit' })
+  t.equal(h.ctx().tmuxPane, null)
+})
+
+t.test('Claude Code will not continue the open session: ownerStopped says why, a new attempt clears it', async t => {
+  const table = [
+    { from: 'scheduled', send: { type: 'owner.autoResume', result: 'stale' }, why: 'stale' },
+    { from: 'due', send: { type: 'owner.autoResume', result: 'disabled' }, why: 'disabled' },
+    { from: 'awaitingOwner', send: { type: 'owner.autoResume', result: 'disabled' }, why: 'disabled' },
+    { from: 'awaitingOwner', send: { type: 'owner.timeout' }, why: 'timeout' },
+  ] as const
+  for (const row of table) {
+    const h = inState(row.from)
+    h.send(row.send as EventSpec)
+    t.equal(h.value(), 'needsUser', `${row.from} + ${row.send.type}`)
+    t.equal(h.ctx().ownerStopped?.why, row.why)
+    h.send({ type: 'resume.started', attempt: h.ctx().attempts + 1, mode: 'tmux' })
+    t.equal(h.value(), 'awaitingOwner')
+    t.equal(h.ctx().ownerStopped, null, 'one try per attempt')
+    t.equal(h.ctx().lastResume?.mode, 'tmux')
+    t.match(h.ctx().reasons.join('\n'), /tmux pane/)
+  }
+})
+
+/** needsUser because the owner's auto-continue gave up, then a tmux attempt started. */
+function tmuxAttempt(): H {
+  const h = inState('scheduled')
+  h.send({ type: 'session.started', source: 'startup', claudePid: 7, tmuxPane: '%3' })
+  h.send(limitEvent())
+  h.clock.increment(HOUR + P.marginMs)
+  h.send({ type: 'owner.autoResume', result: 'stale' })
+  h.send({ type: 'resume.started', attempt: 1, mode: 'tmux' })
+  return h
+}
+
+t.test('tmux attempt: sent waits for the owner\'s own hooks; not sent asks the user with the reason', async t => {
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 1, sent: true, detail: 'pressed Enter in tmux pane %3' })
+    t.equal(h.value(), 'awaitingOwner')
+    t.equal(h.ctx().lastResume?.outcome, 'tmux-sent')
+    h.send({ type: 'prompt.submitted' })
+    t.equal(h.value(), 'active', 'the owner took it')
+    t.equal(h.ctx().lastResume?.outcome, 'owner-continued')
+  }
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 1, sent: false, detail: 'someone is typing in tmux pane %3 (its input line is not empty)' })
+    t.equal(h.value(), 'needsUser')
+    t.equal(h.ctx().lastResume?.outcome, 'tmux-not-sent')
+    t.match(h.ctx().needsUserReason, /someone is typing in tmux pane %3/)
+    t.equal(h.ctx().ownerStopped, null, 'no second try')
+  }
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 1, sent: true, detail: 'typed' })
+    h.send({ type: 'owner.timeout' })
+    t.equal(h.value(), 'needsUser', 'sent, but the owner never went on')
+    t.equal(h.ctx().ownerStopped, null, 'the grace period after a tmux try gives no second try')
+  }
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 2, sent: false, detail: 'stale attempt' })
+    t.equal(h.value(), 'awaitingOwner', 'another attempt\'s outcome changes nothing')
+    t.equal(h.ctx().lastResume?.outcome, 'awaiting-owner')
   }
 })
