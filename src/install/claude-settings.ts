@@ -16,6 +16,8 @@ export const HOOK_EVENTS: readonly { event: string; since: string }[] = [
 
 export const HOOK_TIMEOUT_SECONDS = 10
 const MARKER = '/hooks/record-event.sh'
+/** The plugin's name in .claude-plugin/plugin.json: Claude Code keys it as `<name>@<marketplace>`. */
+export const PLUGIN_NAME = 'smart-session-retry'
 
 export type Settings = Record<string, unknown>
 
@@ -84,6 +86,15 @@ export function registeredEvents(settings: Settings): string[] {
   return Object.entries(hooks)
     .filter(([, groups]) => Array.isArray(groups) && (groups as MatcherGroup[]).some(g => Array.isArray(g?.hooks) && g.hooks.some(h => isOurCommand(h?.command))))
     .map(([event]) => event)
+}
+
+/** This plugin's ids that a settings object enables (`enabledPlugins`), whatever the marketplace. */
+export function enabledPluginIds(settings: Settings): string[] {
+  const enabled = settings.enabledPlugins
+  if (!isPlainObject(enabled)) return []
+  return Object.entries(enabled)
+    .filter(([id, on]) => on === true && id.split('@')[0] === PLUGIN_NAME)
+    .map(([id]) => id)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
