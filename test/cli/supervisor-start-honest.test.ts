@@ -2,11 +2,11 @@
 // supervisor that dies at start is reported as such by the autostart and by doctor, and a second
 // home on a busy port says its HTTP API did not start. Needs dist/ built.
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot, runHook, waitForSpoolDrained } from '../helpers/hook-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { runProcess, type Run } from '../helpers/run-process.js'
 
 const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js')
 
@@ -14,22 +14,8 @@ function sessionStart(): string {
   return JSON.stringify({ session_id: '0a38aaaa-1111-2222-3333-444455556666', cwd: '/home/u/app', transcript_path: '/home/u/app/x.jsonl', hook_event_name: 'SessionStart', source: 'startup' })
 }
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
 function sessionRetry(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
-    child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
+  return runProcess(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', ...env } })
 }
 
 function hookLog(home: string): string {

@@ -9,7 +9,6 @@
 // Run by `npm run test:install`.
 import t from 'tap'
 import type { Test } from 'tap'
-import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,23 +16,10 @@ import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { repoRoot } from '../helpers/hook-process.js'
 import { limitThenResume, userMachine, type UserMachine } from '../helpers/install-routes.js'
 import { startLocalRegistry } from '../helpers/local-registry.js'
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+import { runProcess, type Run } from '../helpers/run-process.js'
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
-    child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
+  return runProcess(file, args, { env, cwd })
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'ssr-registry-'))

@@ -2,12 +2,13 @@
 // node_modules anywhere (Claude Code unpacks a plugin without its dependencies), and that the
 // staged checkout plugin (plugin/) is the same set of files. Needs dist/ built.
 import t from 'tap'
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { repoRoot } from '../helpers/hook-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { runProcess, type Run } from '../helpers/run-process.js'
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
 
@@ -25,17 +26,8 @@ function listTree(root: string, dir = root): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry => (entry.isDirectory() ? listTree(root, join(dir, entry.name)) : [relative(root, join(dir, entry.name))]))
 }
 
-function run(file: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env: { PATH: process.env.PATH!, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
-    child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-    child.stdin.end(env.STDIN ?? '')
-  })
+function run(file: string, args: string[], env: Record<string, string>, cwd: string): Promise<Run> {
+  return runProcess(file, args, { env: { PATH: process.env.PATH!, ...env }, cwd, stdin: env.STDIN })
 }
 
 const listing = await packList()

@@ -12,26 +12,9 @@
 // reset and zone filled in; `cc-2.1.77` the same for cli.js 2.1.77.
 
 import type { LimitKind } from '../../src/limits/parse-limit-message.js'
+import type { BannerFamily } from '../../src/limits/limit-banners.js'
 
-export type Family =
-  | 'legacy-epoch'
-  | 'legacy-sentence'
-  | 'limit-reached'
-  | 'hit-your-limit'
-  | 'out-of-extra-usage'
-  | 'out-of-usage-credits'
-  | 'usage-limit-reached'
-  | 'auto-continue'
-  | 'auto-continue-stopped'
-  | 'no-reset'
-  | 'server-throttle'
-  | 'api-rate-limit'
-  | 'overloaded'
-  | 'usage-gauge'
-  | 'now-using-credits'
-  | 'model-fallback'
-  | 'fast-mode'
-  | 'other-agent'
+export type Family = BannerFamily
 
 /** What a row must parse to. `at` is a wall time and zone, `epoch N`, or null (no reset given). */
 export type Expect =
