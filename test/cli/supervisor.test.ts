@@ -215,7 +215,7 @@ t.test('supervisor run: the real supervisor in-process until the stop signal', a
   })
   let finished: number | null = null
   const running = main(['supervisor', 'run'], io).then(code => (finished = code))
-  await waitFor(() => finished !== null || io.out.includes('supervisor: ready'), { timeoutMs: 20_000, what: 'ready or exit' })
+  await waitFor(() => finished !== null || io.out.includes('supervisor: ready'), { timeoutMs: 90_000, what: 'ready or exit' })
   if (finished !== null && /not implemented/.test(io.err)) {
     t.equal(finished, 1, 'not implemented yet: one line, exit 1')
     t.match(io.err, /^session-retry: [^\n]*not implemented[^\n]*\n$/)
