@@ -5,6 +5,8 @@
 // port (see serviceEnvironment). Its output goes where `supervisor start` puts it, so that
 // `supervisor status` and `doctor` read it in one place.
 import { join } from 'node:path'
+import { supervisorOutputFile } from '../journal/autostart-supervisor.js'
+import { homePaths } from '../journal/home-paths.js'
 
 export interface ServiceSpec {
   platform: NodeJS.Platform
@@ -54,7 +56,7 @@ export function serviceEnvironment({ env, retryHome, port, claudeBin }: ServiceE
 }
 
 export function serviceOutputFile(retryHome: string): string {
-  return join(retryHome, 'logs', 'supervisor.out')
+  return supervisorOutputFile(homePaths(retryHome))
 }
 
 export const SYSTEMD_UNIT = 'session-retry.service'

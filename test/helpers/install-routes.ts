@@ -59,7 +59,7 @@ export async function userMachine(t: Test, api: FakeApi): Promise<UserMachine> {
 async function stopSupervisor(home: string): Promise<void> {
   let pid: number
   try {
-    pid = Number(readFileSync(join(home, 'supervisor.pid'), 'utf8'))
+    pid = pidIn(home)
     process.kill(pid, 'SIGTERM')
   } catch {
     return
@@ -100,7 +100,7 @@ export async function limitThenResume(t: Test, api: FakeApi, machine: UserMachin
   t.ok(active.supervisor.snapshot.context.lastResume.startedAt >= resetEpoch * 1000, 'not before the reset')
   t.equal(api.mainTurnRequests().length - before, 2, 'the limited turn and the resumed one')
   t.equal(api.mainTurnRequests().at(-1)!.headers['x-claude-code-session-id'], id, 'the resume continued the same session')
-  const pid = Number(readFileSync(join(machine.home, 'supervisor.pid'), 'utf8'))
+  const pid = pidIn(machine.home)
   let supervisorCommand = ''
   try {
     supervisorCommand = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
@@ -108,6 +108,11 @@ export async function limitThenResume(t: Test, api: FakeApi, machine: UserMachin
     // not Linux
   }
   return { sessionId: id, firstEventAt: Date.parse(JSON.parse(first).ts), supervisorCommand }
+}
+
+/** The pid in a home's pid file ("<pid> <start time>"). */
+function pidIn(home: string): number {
+  return Number(readFileSync(join(home, 'supervisor.pid'), 'utf8').split(' ')[0])
 }
 
 /** The supervisor's own output and the resumed runs' logs, for a failure message. */

@@ -46,6 +46,7 @@ t.test('the package ships what runs, a license, and nothing else', async t => {
     'hooks/record-event.sh',
     '.claude-plugin/plugin.json',
     'commands/status.md',
+    'dist/src/cli/chunks/dashboard/index.html',
   ]) {
     t.ok(listing.files.includes(file), file)
   }
@@ -53,7 +54,7 @@ t.test('the package ships what runs, a license, and nothing else', async t => {
   t.same(unwanted, [], 'no sources, maps, tests, demo, fake API or marketplace')
   const distFiles = listing.files.filter(file => file.startsWith('dist/'))
   t.ok(
-    distFiles.every(file => /^dist\/(src\/cli\/main\.js|src\/cli\/chunks\/[\w-]+\.js|hooks\/[\w-]+\.cjs|THIRD-PARTY-LICENSES\.txt)$/.test(file)),
+    distFiles.every(file => /^dist\/(src\/cli\/main\.js|src\/cli\/chunks\/[\w-]+\.js|src\/cli\/chunks\/dashboard\/[\w.-]+|hooks\/[\w-]+\.cjs|THIRD-PARTY-LICENSES\.txt)$/.test(file)),
     `only the bundles from dist/: ${distFiles.filter(f => !f.includes('/chunks/')).join(', ')}`,
   )
   t.equal(pkg.dependencies, undefined, 'no dependencies: the bundles hold them')
@@ -98,7 +99,11 @@ t.test('a copy of the package runs with no node_modules anywhere above it', asyn
   const start = await run(process.execPath, [bin, 'supervisor', 'start'], env, root)
   t.teardown(() => run(process.execPath, [bin, 'supervisor', 'stop'], env, root))
   t.equal(start.code, 0, start.stderr)
-  t.match(start.stdout, /^supervisor started \(pid \d+, HTTP on http:\/\/127\.0\.0\.1:\d+\)\n$/, 'the supervisor runs from the copy')
+  const url = /^supervisor started \(pid \d+, HTTP on (http:\/\/127\.0\.0\.1:\d+)\)\n$/.exec(start.stdout)?.[1]
+  t.ok(url, `the supervisor runs from the copy: ${start.stdout}`)
+  const page = await fetch(`${url}/`)
+  t.equal(page.status, 200, 'its dashboard is served')
+  t.match(await page.text(), /<html/i)
   // The hook, as Claude Code runs it from the plugin folder: the event reaches the journal.
   const id = '0a38aaaa-1111-2222-3333-444455556666'
   const event = JSON.stringify({ session_id: id, cwd: root, transcript_path: join(root, 't.jsonl'), hook_event_name: 'Stop', last_assistant_message: 'hi' })
