@@ -65,6 +65,9 @@ export async function writeSummaryFiles(paths: HomePaths, states: SessionStateFi
         retryAt: current.retryAt,
         attempts: current.attempts,
         lastActivityAt: current.lastActivityAt,
+        // What the last resume did, and what the user must do, at a glance.
+        lastRun: current.lastRun ?? null,
+        needsUserReason: current.needsUserReason ?? null,
         updatedAt,
       }
     : { sessionId: null, updatedAt }
