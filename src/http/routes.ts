@@ -11,7 +11,6 @@ import { describeBadSessionId, isValidSessionId } from '../journal/session-id.js
 import { scheduleEntries } from '../supervisor/summary-files.js'
 import { buildHealth, type ErrorTracker } from './health.js'
 import type { HttpApiDeps } from './http-api.js'
-import { currentSessionId, limitReportRecord, parseLimitReport } from './limit-report.js'
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js'
 import { checkJsonContentType, hasBody, parseJsonBody, readBody } from './read-body.js'
 import { checkBearer, checkLoopback } from './request-guards.js'
@@ -118,6 +117,7 @@ async function health(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     running: supervisor.runner.running,
     journalLag: await sessionsBehind(supervisor, paths),
     recentErrors: ctx.errors.recent(),
+    starting: supervisor.starting,
   })
   sendJson(req, res, 200, { ...body, ...ctx.deps.extraHealth?.() })
 }
@@ -158,6 +158,8 @@ async function metrics(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
 async function notifyLimit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { paths, now } = ctx.deps
   checkBearer(req, ctx.token)
+  // Loaded on first use: its schema library (zod) would cost the waiting supervisor about 10 MiB.
+  const { currentSessionId, limitReportRecord, parseLimitReport } = await import('./limit-report.js')
   checkJsonContentType(req)
   const body = parseJsonBody(await readBody(req))
   const report = parseLimitReport(body, now())
