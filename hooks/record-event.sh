@@ -8,8 +8,10 @@
 # measured with 2.1.331). A Node start-up (40-140 ms) loses the event every time. So this stage
 # does the least that makes the event durable: the raw stdin goes to
 # <home>/sessions/spool/<id>.event with one `cat`, and validation, enrichment and the append to the
-# journal are left to stage 2 (Node), started detached so that Claude Code neither waits for it nor
-# kills it (NODE_OPTIONS is cleared for it: preloads have no business in a hook). If stage 2 never runs (no `node` on PATH, killed), the supervisor promotes the spool.
+# journal are left to a running supervisor, which watches the spool, or else to stage 2 (Node),
+# started detached so that Claude Code neither waits for it nor kills it (NODE_OPTIONS is cleared
+# for it: preloads have no business in a hook). If stage 2 never runs (no `node` on PATH, killed),
+# the next supervisor promotes the spool.
 # SIGTERM is ignored for these few milliseconds (inherited by `cat`): that is what keeps a record
 # from being cut in half. Node resets SIGTERM at start-up, so stage 2 is protected by setsid instead.
 #
@@ -69,6 +71,24 @@ if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; }
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0
   fi
+fi
+
+# A running supervisor watches the spool and promotes the file itself: no Node start here, which
+# is most of what a hook costs a turn. Stage 2 runs only when none is alive (it then also starts
+# one on SessionStart). "Alive" is the pid file's process existing and not being a zombie; a wrong
+# guess only leaves the event in the spool, durable, for the next supervisor or stage 2.
+ssr_pid=
+if read -r ssr_pid ssr_rest 2>/dev/null <"$ssr_home/supervisor.pid"; then
+  case $ssr_pid in
+    '' | *[!0-9]*) ;;
+    *)
+      if kill -0 "$ssr_pid" 2>/dev/null; then
+        ssr_stat=
+        read -r ssr_stat 2>/dev/null <"/proc/$ssr_pid/stat"
+        case ${ssr_stat##*) } in Z*) ;; *) exit 0 ;; esac
+      fi
+      ;;
+  esac
 fi
 
 if [ -z "${ssr_root:-}" ]; then
