@@ -7,7 +7,7 @@
 // sweep. The periodic reconcile (readdir + stat) catches whatever either watcher missed.
 import { watch, type FSWatcher } from 'chokidar'
 import { readdirSync, statSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { isValidSessionId } from '../journal/session-id.js'
 
 export const TRAILING_SWEEP_MS = 100
@@ -26,6 +26,8 @@ export interface JournalWatcherOptions {
 
 export class JournalWatcher {
   private journals: FolderWatcher | null = null
+  /** Which events folder is watched: one removed and made again is another. */
+  private watchedFolder: string | null = null
   private spool: FSWatcher | null = null
   private trailing: NodeJS.Timeout | null = null
   private stopped = false
@@ -49,8 +51,8 @@ export class JournalWatcher {
 
   /** Journals with bytes beyond what was applied, whatever the watcher said (one stat per journal). */
   reconcile(): string[] {
-    // A watch lost to an error (the folder removed and made again) is set up anew here.
-    if (!this.journals && !this.stopped) this.watchJournals()
+    // A watch lost to an error, or to its folder (removed and made again), is set up anew here.
+    if (!this.stopped && (!this.journals || folderIdentity(this.options.eventsDir) !== this.watchedFolder)) this.watchJournals()
     const behind: string[] = []
     let names: string[]
     try {
@@ -75,21 +77,31 @@ export class JournalWatcher {
   }
 
   private watchJournals(): void {
+    this.journals?.close()
+    this.journals = null
+    this.watchedFolder = folderIdentity(this.options.eventsDir)
+    const self = basename(this.options.eventsDir)
     try {
       const watcher = watchFolder(this.options.eventsDir, (_type, name) => {
+        // The folder itself went away: this watch sees nothing more, the reconcile sets up another.
+        if (name === self) return this.lose(watcher)
         // No name (some platforms, or an overflow): the next reconcile finds the journal.
         const id = typeof name === 'string' ? journalId(name) : null
         if (id !== null) this.options.onJournal(id)
       })
       watcher.on('error', error => {
-        watcher.close()
-        if (this.journals === watcher) this.journals = null
+        this.lose(watcher)
         this.options.onError(error)
       })
       this.journals = watcher
     } catch (error) {
       this.options.onError(error)
     }
+  }
+
+  private lose(watcher: FolderWatcher): void {
+    watcher.close()
+    if (this.journals === watcher) this.journals = null
   }
 
   private spoolChanged(): void {
@@ -99,6 +111,15 @@ export class JournalWatcher {
       this.trailing = null
       this.options.onSpool()
     }, TRAILING_SWEEP_MS)
+  }
+}
+
+function folderIdentity(dir: string): string | null {
+  try {
+    const stat = statSync(dir)
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`
+  } catch {
+    return null
   }
 }
 
