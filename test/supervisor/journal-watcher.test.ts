@@ -1,6 +1,7 @@
 // The watcher on real folders: appends are noticed, spool files too, and the reconcile finds
 // whatever has bytes beyond the applied offset.
 import t from 'tap'
+import type { Test } from 'tap'
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { JournalWatcher, TRAILING_SWEEP_MS } from '../../src/supervisor/journal-watcher.js'
@@ -9,7 +10,7 @@ import { waitFor } from '../helpers/wait-for.js'
 const A = '0a38aaaa-1111-2222-3333-444455556666'
 const B = '0a38bbbb-1111-2222-3333-444455556666'
 
-function world(t: Parameters<Parameters<typeof t.test>[0]>[0]) {
+function world(t: Test) {
   const dir = t.testdir()
   const eventsDir = join(dir, 'events')
   const spoolDir = join(dir, 'spool')
