@@ -117,15 +117,15 @@ const ANSWERS = ['Done: the parser now accepts trailing commas and the tests pas
  * Writes `sessions` journals of `events` hook lines each, straight to <home>/sessions/events, dated
  * in the past: SessionStart, then turns. `limitedEvery` (n): every n-th session's last turn fails on a
  * rate limit (its banner resets in two hours, so the session ends `scheduled`); with `missingTranscript`
- * that StopFailure names a transcript that does not exist.
+ * that StopFailure names a transcript that does not exist. The last event is `endedAgoMs` ago.
  */
-export function writeJournals(home, { sessions, events, limitedEvery = 20, missingTranscript = false }) {
+export function writeJournals(home, { sessions, events, limitedEvery = 20, missingTranscript = false, endedAgoMs = 0 }) {
   const eventsDir = join(home, 'sessions', 'events')
   mkdirSync(eventsDir, { recursive: true, mode: 0o700 })
   const reset = new Date(Date.now() + 2 * 3600_000)
   const h = reset.getUTCHours()
   const banner = `You've hit your session limit · resets ${h % 12 === 0 ? 12 : h % 12}:${String(reset.getUTCMinutes()).padStart(2, '0')}${h < 12 ? 'am' : 'pm'} (UTC)`
-  const base = Date.now() - events * 30_000
+  const base = Date.now() - endedAgoMs - events * 30_000
   const ids = []
   let lines = 0
   for (let s = 0; s < sessions; s++) {

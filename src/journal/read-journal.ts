@@ -4,7 +4,7 @@
 // ends its line) is handed back as oversized, with its head only, and the offset moves past it:
 // without the cap every read would rescan the same unfinished line from its start.
 import { Buffer } from 'node:buffer'
-import { open } from 'node:fs/promises'
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 
 /**
  * Far above the longest line the product writes: twelve text fields of at most 8,192 characters
@@ -31,17 +31,23 @@ export interface JournalChunk {
 }
 
 const READ_SIZE = 256 * 1024
+/** A journal is never read through a symbolic link. */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)
 
-export async function readJournalFrom(file: string, offset: number): Promise<JournalChunk> {
-  const handle = await open(file, 'r')
+/**
+ * Synchronous on purpose: what is read is what was just appended (in the page cache), and a read
+ * through the thread pool costs the supervisor four round trips per journal change.
+ */
+export function readJournalFrom(file: string, offset: number): JournalChunk {
+  const fd = openSync(file, READ_FLAGS)
   try {
-    const { size } = await handle.stat()
+    const { size } = fstatSync(fd)
     if (size < offset) return { lines: [], end: offset, truncated: true }
     const splitter = new LineSplitter(offset)
     let position = offset
     while (position < size) {
       const buffer = Buffer.alloc(Math.min(READ_SIZE, size - position))
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, position)
       if (bytesRead === 0) break
       splitter.push(buffer.subarray(0, bytesRead))
       position += bytesRead
@@ -49,7 +55,7 @@ export async function readJournalFrom(file: string, offset: number): Promise<Jou
     const lines = splitter.finish()
     return { lines, end: lines.length ? lines[lines.length - 1]!.end : offset, truncated: false }
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 

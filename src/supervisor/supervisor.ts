@@ -209,15 +209,17 @@ export class Supervisor {
       this.sessions.set(id, runtime)
     }
     const file = sessionFile(paths, id, 'journal')
-    let chunk = await readJournalFrom(file, runtime.offset).catch(error => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    let chunk
+    try {
+      chunk = readJournalFrom(file, runtime.offset)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
       throw error
-    })
-    if (!chunk) return
+    }
     if (chunk.truncated) {
       this.options.log.warn('journal is shorter than its applied offset; re-reading it (seen events are skipped)', { sessionId: id })
       runtime.offset = 0
-      chunk = await readJournalFrom(file, 0)
+      chunk = readJournalFrom(file, 0)
     }
     for (const line of chunk.lines) {
       await this.applyLine(runtime, line)
