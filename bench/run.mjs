@@ -2,8 +2,9 @@
 // fails. `npm run bench` builds dist/ first, then runs this.
 // Usage: node bench/run.mjs [--quick]
 // --quick is passed to every bench (fewer iterations, for a smoke run), and sets smaller defaults
-// for transcript-tail.bench.mjs, which reads its sizes from the environment (BENCH_SIZE_MB,
-// BENCH_RUNS, BENCH_WARMUP); values already set in the environment win.
+// for transcript-tail.bench.mjs and parse-limit.bench.mjs, which read their sizes from the
+// environment (BENCH_SIZE_MB, BENCH_RUNS, BENCH_WARMUP, BENCH_PARSE_RUNS); values already set
+// in the environment win.
 // Every bench runs with process.execPath and without NODE_EXTRA_CA_CERTS (≈85 ms more per Node
 // start on the reference machine), NODE_OPTIONS or NODE_V8_COVERAGE, so that Node start-ups are
 // measured bare.
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
 const STRIPPED = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_V8_COVERAGE']
-const QUICK_ENV = { BENCH_SIZE_MB: '20', BENCH_RUNS: '20', BENCH_WARMUP: '5' }
+const QUICK_ENV = { BENCH_SIZE_MB: '20', BENCH_RUNS: '20', BENCH_WARMUP: '5', BENCH_PARSE_RUNS: '200' }
 
 function benchEnv() {
   const env = { ...process.env }

@@ -3,11 +3,12 @@
 // Bundled into one CommonJS file that imports only node: built-ins, so it starts as fast as Node can.
 // It runs detached from Claude Code, so its stderr is <home>/logs/hook.log: one line per problem.
 import { join } from 'node:path'
-import { autostartDisabled, startSupervisorDetached, supervisorAlive } from '../src/journal/autostart-supervisor.js'
-import { homePaths } from '../src/journal/home-paths.js'
+import { autostartDisabled, startSupervisorProcess, supervisorAlive, type StartOutcome } from '../src/journal/autostart-supervisor.js'
+import { homePaths, LOG_MAX_BYTES } from '../src/journal/home-paths.js'
 import { isProcessAlive, promoteSpool } from '../src/journal/promote-spool.js'
+import { rotateIfLarger } from '../src/journal/safe-files.js'
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const homeIndex = argv.indexOf('--home')
   const home = homeIndex === -1 ? undefined : argv[homeIndex + 1]
   if (!home || !home.startsWith('/')) {
@@ -19,11 +20,15 @@ export function main(argv: string[]): number {
   const paths = homePaths(home)
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`)
   try {
+    // Our stderr is hook.log, opened by stage 1: renaming it keeps this run's lines in hook.log.1.
+    rotateIfLarger(paths.hookLog, LOG_MAX_BYTES)
     const result = promoteSpool(paths, { now: Date.now, complete, isAlive: isProcessAlive, log })
     if (result.sessionStarts > 0 && !autostartDisabled(process.env) && !supervisorAlive(paths)) {
-      // The bundle sits in dist/hooks/; the CLI in dist/src/cli/.
-      const pid = startSupervisorDetached(paths, join(__dirname, '..', 'src', 'cli', 'main.js'), process.env)
-      log(`session-retry: no supervisor was running; started one (pid ${pid ?? 'unknown'})`)
+      // The bundle sits in dist/hooks/; the CLI in dist/src/cli/. This process is detached from
+      // Claude Code, so waiting for the supervisor's verdict costs the session nothing.
+      const cliMain = join(__dirname, '..', 'src', 'cli', 'main.js')
+      const outcome = await startSupervisorProcess(paths, { cliMain, env: process.env, requestedBy: `autostart: SessionStart hook, pid ${process.pid}`, now: Date.now() })
+      log(`session-retry: no supervisor was running; ${autostartReport(outcome)}`)
     }
   } catch (error) {
     process.stderr.write(`${new Date().toISOString()} session-retry: journal-event failed: ${String((error as Error)?.message ?? error)}\n`)
@@ -31,4 +36,17 @@ export function main(argv: string[]): number {
   return 0
 }
 
-process.exitCode = main(process.argv.slice(2))
+function autostartReport(outcome: StartOutcome): string {
+  switch (outcome.kind) {
+    case 'ready':
+      return `started one (pid ${outcome.pid}, ${outcome.port === null ? `its HTTP API did not start: ${outcome.apiError ?? 'see supervisor.out'}` : `HTTP on 127.0.0.1:${outcome.port}`})`
+    case 'other':
+      return `another start won the race (pid ${outcome.pid})`
+    case 'slow':
+      return `started one (pid ${outcome.pid}), not ready yet; see logs/supervisor.out`
+    case 'exited':
+      return `the one it started ${outcome.how} before it was ready: ${outcome.output.slice(-5).join(' | ') || '(no output)'}`
+  }
+}
+
+void main(process.argv.slice(2)).then(code => (process.exitCode = code))

@@ -35,6 +35,31 @@ case $ssr_home in /*) ;; *) ssr_home=$PWD/$ssr_home ;; esac
 ssr_spool=$ssr_home/sessions/spool
 umask 077
 
+# Never write through a link or into someone else's folder: whoever planted it would choose where
+# this writes. Builtins only (a few stat calls): the home must be ours (it may be a link the user
+# made), the folders and the log below it must be ours and not links. Stage 2 and the supervisor
+# also refuse folders others can write to, which sh cannot see without starting a process.
+ssr_unsafe=
+if [ -e "$ssr_home" ] && [ ! -O "$ssr_home" ]; then
+  ssr_unsafe="$ssr_home belongs to another user"
+else
+  for ssr_path in "$ssr_home/sessions" "$ssr_spool" "$ssr_home/logs" "$ssr_home/logs/hook.log"; do
+    if [ -L "$ssr_path" ]; then
+      ssr_unsafe="$ssr_path is a symbolic link"
+      break
+    elif [ -e "$ssr_path" ] && [ ! -O "$ssr_path" ]; then
+      ssr_unsafe="$ssr_path belongs to another user"
+      break
+    fi
+  done
+fi
+if [ -n "$ssr_unsafe" ]; then
+  echo "session-retry: refusing to write under $ssr_home: $ssr_unsafe (fix it, or set SESSION_RETRY_HOME); event not recorded" >&2
+  exit 0
+fi
+# No-clobber: the spool file is created new (O_EXCL), never opened through whatever has its name.
+set -C
+
 # A random id without forking: the kernel's uuid on Linux, time and pid elsewhere.
 ssr_id=
 read -r ssr_id </proc/sys/kernel/random/uuid 2>/dev/null || ssr_id=$(date +%s)-$$
@@ -54,9 +79,11 @@ if read -r ssr_stat </proc/$PPID/stat 2>/dev/null; then
   esac
 fi
 
-# Header line (what only this process knows), then the payload exactly as Claude Code sent it.
+# Header line (what only this process knows: its parent, the Claude Code pid, the tmux pane, and the
+# attempt number when the supervisor's own resumed run fired the hook), then the payload exactly as
+# Claude Code sent it.
 # The first attempt assumes the folders exist: on every event but the first, nothing runs before `cat`.
-if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
   if [ -s "$ssr_file" ] || ! mkdir -p "$ssr_spool" "$ssr_home/logs" 2>/dev/null; then
     rm -f "$ssr_file" 2>/dev/null
     if [ -d "$ssr_spool" ]; then
@@ -66,7 +93,7 @@ if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; }
     fi
     exit 0
   fi
-  if ! { printf 'ssr1 %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+  if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
     rm -f "$ssr_file" 2>/dev/null
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0
@@ -75,17 +102,23 @@ fi
 
 # A running supervisor watches the spool and promotes the file itself: no Node start here, which
 # is most of what a hook costs a turn. Stage 2 runs only when none is alive (it then also starts
-# one on SessionStart). "Alive" is the pid file's process existing and not being a zombie; a wrong
-# guess only leaves the event in the spool, durable, for the next supervisor or stage 2.
-ssr_pid=
-if read -r ssr_pid ssr_rest 2>/dev/null <"$ssr_home/supervisor.pid"; then
+# one on SessionStart). Alive means what stage 2 and the CLI mean (src/os/process-identity.ts): the
+# pid file's "<pid> <start time>" names a process that exists, is no zombie and started at that
+# time (field 22 of /proc/<pid>/stat); without /proc, the pid alone. A wrong guess only leaves the
+# event in the spool, durable, for the next supervisor or stage 2.
+if read -r ssr_pid ssr_started 2>/dev/null <"$ssr_home/supervisor.pid"; then
   case $ssr_pid in
     '' | *[!0-9]*) ;;
     *)
       if kill -0 "$ssr_pid" 2>/dev/null; then
-        ssr_stat=
-        read -r ssr_stat 2>/dev/null <"/proc/$ssr_pid/stat"
-        case ${ssr_stat##*) } in Z*) ;; *) exit 0 ;; esac
+        if read -r ssr_stat 2>/dev/null <"/proc/$ssr_pid/stat"; then
+          # shellcheck disable=SC2086 # splitting the fields is the point
+          set -- ${ssr_stat##*) }
+          case $ssr_started in '' | *[!0-9]*) ssr_started=${20} ;; esac
+          if [ "$1" != Z ] && [ "$1" != X ] && [ "${20}" = "$ssr_started" ]; then exit 0; fi
+        elif [ ! -e /proc/self/stat ]; then
+          exit 0
+        fi
       fi
       ;;
   esac

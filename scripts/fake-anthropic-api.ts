@@ -52,6 +52,12 @@ export type Reply =
   | { kind: 'limit'; resetEpoch: number; claim?: LimitClaim; retryAfter?: number }
   | { kind: 'rateLimit'; retryAfter?: number }
   | { kind: 'overloaded' }
+  /**
+   * The model asks for one tool call (a `tool_use` block, `stop_reason: "tool_use"`). The CLI runs
+   * or denies the tool and sends the next main turn with a `tool_result`, which takes the next
+   * queued reply (or the default text, which ends the turn).
+   */
+  | { kind: 'tool'; name: string; input: Record<string, unknown>; text?: string }
 
 export interface RecordedRequest {
   method: string
@@ -185,6 +191,44 @@ function sendText(res: ServerResponse, body: Record<string, unknown>, text: stri
   res.end()
 }
 
+function sendToolUse(res: ServerResponse, body: Record<string, unknown>, reply: Extract<Reply, { kind: 'tool' }>): void {
+  const id = `msg_fake_${++msgCounter}`
+  const toolId = `toolu_fake_${msgCounter}`
+  const model = typeof body.model === 'string' ? body.model : 'claude-fake'
+  const text = reply.text ?? ''
+  const blocks = [
+    ...(text ? [{ type: 'text', text }] : []),
+    { type: 'tool_use', id: toolId, name: reply.name, input: reply.input },
+  ]
+  if (body.stream !== true) {
+    sendJson(res, 200, {
+      id, type: 'message', role: 'assistant', model, content: blocks,
+      stop_reason: 'tool_use', stop_sequence: null, usage: { input_tokens: 10, output_tokens: 20 },
+    }, { 'request-id': `req_fake_${msgCounter}` })
+    return
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_fake_${msgCounter}` })
+  const ev = (type: string, data: Record<string, unknown>): void => {
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
+  }
+  ev('message_start', {
+    message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } },
+  })
+  let index = 0
+  if (text) {
+    ev('content_block_start', { index, content_block: { type: 'text', text: '' } })
+    ev('content_block_delta', { index, delta: { type: 'text_delta', text } })
+    ev('content_block_stop', { index })
+    index++
+  }
+  ev('content_block_start', { index, content_block: { type: 'tool_use', id: toolId, name: reply.name, input: {} } })
+  ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(reply.input) } })
+  ev('content_block_stop', { index })
+  ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 20 } })
+  ev('message_stop', {})
+  res.end()
+}
+
 function sendReply(res: ServerResponse, reply: Reply, body: Record<string, unknown>): void {
   switch (reply.kind) {
     case 'text':
@@ -200,6 +244,9 @@ function sendReply(res: ServerResponse, reply: Reply, body: Record<string, unkno
       return
     case 'overloaded':
       sendError(res, 529, 'overloaded_error', 'Overloaded')
+      return
+    case 'tool':
+      sendToolUse(res, body, reply)
   }
 }
 

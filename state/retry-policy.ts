@@ -24,7 +24,17 @@ export interface RetryPolicyConfig {
   jitterRatio: number
   /** Minimum gap between the retries of sessions sharing one quota. */
   staggerMs: number
+  /** A reset further away than this from the limit is a long wait (a weekly limit, most often). */
+  longWaitHorizonMs: number
+  /**
+   * What a long wait does: `resume` schedules it like any other reset; `notify` schedules
+   * nothing and hands the session to the user (needsUser), who resumes it when they want.
+   */
+  longWait: LongWaitPolicy
 }
+
+export const LONG_WAIT_POLICIES = ['resume', 'notify'] as const
+export type LongWaitPolicy = (typeof LONG_WAIT_POLICIES)[number]
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicyConfig> = Object.freeze({
   marginMs: 90_000,
@@ -33,6 +43,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicyConfig> = Object.freeze({
   backoffCapMs: 3_600_000,
   jitterRatio: 0.2,
   staggerMs: 20_000,
+  // Claude Code's own auto-continue stops waiting past 24 h; beyond that only this product resumes.
+  longWaitHorizonMs: 24 * 3_600_000,
+  longWait: 'resume',
 })
 
 const MINUTE = 60_000
@@ -91,6 +104,8 @@ export type RetrySource =
 
 export type RetryDecision =
   | { action: 'schedule'; retryAt: number; source: RetrySource; reasons: string[] }
+  /** A reset beyond the long-wait horizon under `longWait: notify`: the user decides. */
+  | { action: 'notify'; retryAt: null; source: null; reasons: string[] }
   /** No automatic resume: `wait` until something changes, or `exhausted`. */
   | { action: 'wait' | 'exhausted'; retryAt: null; source: null; reasons: string[] }
 
@@ -215,8 +230,35 @@ export function jitterFraction(sessionId: string, attempt: number): number {
  *   per-kind wait; otherwise an adaptive wait from the usage percentage.
  * - After failed attempt n: `at + backoff(n)`, never earlier than reset +
  *   margin when the (new) limit's reset is known.
+ * - A retry at a reset beyond `longWaitHorizonMs` follows `longWait` (`applyLongWait`).
  */
 export function decideRetry(input: RetryInput): RetryDecision {
+  return applyLongWait(decideRetryTime(input), input.at, input.config)
+}
+
+function hours(ms: number): string {
+  return `${Math.round((ms / 3_600_000) * 10) / 10}h`
+}
+
+/**
+ * A retry at a reset beyond the horizon is a long wait: said so in the reasons, and under
+ * `longWait: notify` not scheduled at all. Only reset times count: a backoff is never long.
+ */
+export function applyLongWait(decision: RetryDecision, at: number, config: RetryPolicyConfig): RetryDecision {
+  if (decision.action !== 'schedule' || decision.source !== 'reset+margin') return decision
+  const wait = decision.retryAt - at
+  if (!(wait > config.longWaitHorizonMs)) return decision
+  const line = `a long wait: ${hours(wait)} is beyond the ${hours(config.longWaitHorizonMs)} horizon`
+  if (config.longWait === 'resume') return { ...decision, reasons: [...decision.reasons, `${line}, resumed then all the same (long-wait policy: resume)`] }
+  return {
+    action: 'notify',
+    retryAt: null,
+    source: null,
+    reasons: [...decision.reasons, `${line}: not resumed automatically (long-wait policy: notify); resume it yourself after ${iso(decision.retryAt)}`],
+  }
+}
+
+function decideRetryTime(input: RetryInput): RetryDecision {
   const { at, limit, attempts, config } = input
   if (attempts >= config.maxAttempts) {
     if (attempts === 0) {

@@ -20,27 +20,39 @@
  * Every transition, by state (events not listed are recorded, not acted on):
  *
  *   active         limit.detected → limited; session.ended → ended (not our own run's)
- *   limited        always → scheduled | exhausted per policy, else stays (wait);
+ *   limited        always → scheduled | exhausted per policy, needsUser for a long wait under
+ *                  the notify policy, else stays (wait);
  *                  rearm / limit.detected → re-decide
  *   scheduled      timer or rearm when due → due; limit.detected → earlier only (never-later),
  *                  except the late limit of the run that just failed (may move later);
  *                  schedule.staggered → max(policy time, notBefore)
  *   due            (the supervisor journals resume.started)
- *   resuming       turn.completed → active; limit.detected → limited; resume.exited:
- *                  limited → limited, exit 0 → active, else → scheduled (backoff) | exhausted;
+ *   resuming       turn.completed → active (an unmarked run's; a marked run's waits for its
+ *                  exit); limit.detected → limited; resume.exited by verdict: limited → limited,
+ *                  completed → active, blocked → needsUser, not-started → scheduled (now),
+ *                  claude not startable → needsUser, else → scheduled (backoff) | exhausted;
  *                  the run's own session.started / prompt.submitted: stay
  *   awaitingOwner  activity → active; session.ended → due; owner.timeout → needsUser;
- *                  limit.detected → limited; resume.started spawn → resuming
- *   needsUser      session.ended → due (nobody owns it now)
+ *                  limit.detected → limited; resume.started spawn → resuming;
+ *                  owner.autoResume fired → active, stale / disabled → needsUser (no grace wait)
+ *   needsUser      session.ended → scheduled when the retry time is still ahead (Claude Code
+ *                  gave up before the reset); stays when nothing is scheduled and the limit's
+ *                  reset is still ahead (a long wait under the notify policy); else due
+ *                  (nobody owns it now)
  *   ended          session.started / prompt.submitted → active;
  *                  limit.detected → limited (the limit landed after SessionEnd)
  *   waiting states (limited, scheduled, due, needsUser, exhausted, cancelled):
  *                  prompt.submitted / turn.completed / session.started → active, schedule
  *                  dropped (the user came back) — unless it is our own run's hook landing
  *                  late: its turn.completed is that run's success, the rest is ignored
+ *   owner.autoResume   Claude Code's own auto-continue (not our run's): fired → active from
+ *                  any waiting state (the owner continued); stale / disabled → needsUser from
+ *                  limited / scheduled / due (the retry time is kept: nobody may write to an
+ *                  open session, so the user has to act); elsewhere recorded
  *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due;
  *                  in due: marks the retry manual (the runner's daily cap does not hold it back)
  *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
+ *   resume.refused     any state → needsUser (plan mode, a bypass not allowed, a missing folder)
  *   resume.started     any state → resuming (spawn) / awaitingOwner (owner): the supervisor
  *                  journals it, and a replay never sees the timer that made the session due
  *                  (a second start while resuming / awaiting the owner is ignored)
@@ -61,7 +73,7 @@
  *
  * Actions are pure `assign`s (nothing here throws), guards are pure.
  */
-import { assign, setup } from 'xstate'
+import { and, assign, setup } from 'xstate'
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
@@ -73,7 +85,17 @@ import {
   type RetryPolicyConfig,
   type RetrySource,
 } from './retry-policy.js'
-import type { LimitDetectedEvent, LimitKind, SessionEvent } from './session-events.js'
+import type {
+  HookFacts,
+  LimitDetectedEvent,
+  LimitKind,
+  PermissionMode,
+  ResumeExitedEvent,
+  ResumeMode,
+  RunDetails,
+  RunOutcome,
+  SessionEvent,
+} from './session-events.js'
 
 /** The longest single timer; a longer wait re-enters `scheduled`. */
 export const MAX_TIMER_MS = 60_000
@@ -108,15 +130,20 @@ export type ResumeOutcome =
   | 'running' // spawned run in progress
   | 'awaiting-owner' // the open owner session was given the chance
   | 'completed' // the run completed a turn (or exited 0 without a limit)
+  | 'blocked' // the run's tools were refused: nobody was there to approve them
   | 'limited' // the run hit a limit again
-  | 'failed' // the run exited non-zero without completing a turn
+  | 'failed' // the run exited non-zero without completing a turn, or could not start
+  | 'not-started' // the supervisor stopped before the run could start
   | 'owner-continued' // the owner session showed activity
   | 'owner-ended' // the owner session ended before continuing
   | 'owner-timeout' // the owner did not continue within the grace period
+  | 'owner-gave-up' // Claude Code's auto-continue said it will not continue the open session
+  | 'tmux-sent' // the keys went into the owner's tmux pane and it took them
+  | 'tmux-not-sent' // the owner's tmux pane was left alone (the user is typing, another program runs there)
 
 export interface ResumeRecord {
   attempt: number
-  mode: 'spawn' | 'owner'
+  mode: ResumeMode
   startedAt: number
   /** When the spawned run exited (null while running, or in owner mode). */
   exitedAt: number | null
@@ -124,6 +151,12 @@ export interface ResumeRecord {
   /** The run's own hooks reported a completed turn. */
   turnCompleted: boolean
   outcome: ResumeOutcome
+  /** The run carries its attempt in its environment: its hooks, and only they, say `runAttempt`. */
+  marked: boolean
+  /** The permission mode it was started in (null: Claude Code's own default). */
+  permissionMode: PermissionMode | null
+  /** The run's own account (turns, cost, refused tools), once it exited. */
+  details: RunDetails | null
   /** When `outcome` was last set. */
   at: number
 }
@@ -145,8 +178,17 @@ export interface SessionContext {
   maxAttempts: number
   cwd: string | null
   transcriptPath: string | null
+  /** The permission mode the user last ran the session in (from its hooks, never from our runs). */
+  permissionMode: PermissionMode | null
   /** The pid of the Claude Code process that has the session open. */
   claudePid: number | null
+  /** The tmux pane (`%N`) the owner runs in, from its hooks; null outside tmux or once it ended. */
+  tmuxPane: string | null
+  /**
+   * Claude Code will not continue the open session by itself (its auto-continue gave up, or the
+   * owner's grace period ran out): the supervisor may continue it in its tmux pane, once.
+   */
+  ownerStopped: { at: number; why: OwnerStopReason } | null
   /** Is the session open in a Claude Code process other than our own run? */
   open: boolean
   /** Last prompt, completed turn or session start. */
@@ -189,7 +231,10 @@ export function initialSessionContext(
     maxAttempts: policy.maxAttempts,
     cwd: input.cwd ?? null,
     transcriptPath: input.transcriptPath ?? null,
+    permissionMode: null,
     claudePid: input.claudePid ?? null,
+    tmuxPane: null,
+    ownerStopped: null,
     open: true,
     lastActivityAt: null,
     lastEventAt: null,
@@ -213,14 +258,42 @@ function limitOf(event: LimitDetectedEvent): LimitRecord {
 }
 
 /**
- * Was this event (at `at`) fired by our own spawned resume run? Its hooks
- * (session.started, the "continue" prompt, SessionEnd) are not the user
- * coming back, and may land after `resume.exited`.
+ * Was this event fired by one of our own spawned resume runs? Its hooks
+ * (session.started, the resume prompt, Stop, SessionEnd) are not the user
+ * coming back, and may land after `resume.exited`. A marked run's hooks say
+ * so themselves (`runAttempt`); for runs started before runs were marked,
+ * the run's time window is the only clue.
  */
-function isOwnRun(context: SessionContext, at: number): boolean {
+function isOwnRun(context: SessionContext, event: { at: number } & HookFacts): boolean {
+  if (typeof event.runAttempt === 'number') return true
   const run = context.lastResume
-  if (!run || run.mode !== 'spawn') return false
-  return at >= run.startedAt && (run.exitedAt === null || at <= run.exitedAt)
+  if (!run || run.mode !== 'spawn' || run.marked) return false
+  return event.at >= run.startedAt && (run.exitedAt === null || event.at <= run.exitedAt)
+}
+
+/** The last run was marked: its exit, not its hooks, decides what it did. */
+function lastRunMarked(context: SessionContext): boolean {
+  return context.lastResume?.mode === 'spawn' && context.lastResume.marked
+}
+
+/** The verdict of a run exit; journals from before verdicts derive it from the exit code. */
+export function exitOutcome(event: ResumeExitedEvent): RunOutcome {
+  if (event.outcome) return event.outcome
+  if (event.limited) return 'limited'
+  return event.exitCode === 0 ? 'completed' : 'failed'
+}
+
+/** Why Claude Code will not continue an open session: its auto-continue's word, or the grace period ran out. */
+export type OwnerStopReason = 'stale' | 'disabled' | 'timeout'
+
+/** The owner's tmux pane as a hook reported it (never our own run's). */
+function userPane(context: SessionContext, event: { at: number } & HookFacts): string | null {
+  return !isOwnRun(context, event) && event.tmuxPane ? event.tmuxPane : (context.tmuxPane ?? null)
+}
+
+/** The mode a hook reported, kept unless the event came from our own run. */
+function userMode(context: SessionContext, event: { at: number } & HookFacts): PermissionMode | null {
+  return !isOwnRun(context, event) && event.permissionMode ? event.permissionMode : context.permissionMode
 }
 
 function baseRetryAt(context: SessionContext): number | null {
@@ -296,9 +369,26 @@ export function createSessionMachine(options: SessionMachineOptions) {
     guards: {
       retryDue: ({ context }) => context.retryAt !== null && now() >= context.retryAt,
       isSpawn: ({ event }) => event.type === 'resume.started' && event.mode === 'spawn',
-      isOwnRunEvent: ({ context, event }) => isOwnRun(context, event.at),
+      isCurrentTmuxAttempt: ({ context, event }) =>
+        event.type === 'tmux.continued' &&
+        context.lastResume?.mode === 'tmux' &&
+        context.lastResume.attempt === event.attempt &&
+        context.lastResume.outcome === 'awaiting-owner',
+      tmuxSent: ({ event }) => event.type === 'tmux.continued' && event.sent,
+      autoResumeFired: ({ context, event }) =>
+        event.type === 'owner.autoResume' && event.result === 'fired' && !isOwnRun(context, event),
+      autoResumeGaveUp: ({ context, event }) =>
+        event.type === 'owner.autoResume' && event.result !== 'fired' && !isOwnRun(context, event),
+      retryStillAhead: ({ context, event }) => context.retryAt !== null && context.retryAt > event.at,
+      isOwnRunEvent: ({ context, event }) => isOwnRun(context, event),
+      /** A marked run's own event in a waiting state: its exit already decided; nothing to do. */
+      isMarkedOwnRunEvent: ({ context, event }) => lastRunMarked(context) && isOwnRun(context, event),
       decisionSchedules: ({ context }) => decideInContext(context).action === 'schedule',
       decisionExhausted: ({ context }) => decideInContext(context).action === 'exhausted',
+      decisionNotifies: ({ context }) => decideInContext(context).action === 'notify',
+      /** Nothing scheduled and the limit's reset still ahead: a spawn now would only hit it. */
+      limitStillAhead: ({ context, event }) =>
+        context.retryAt === null && context.limit?.resetAt != null && context.limit.resetAt > event.at,
       isLateLimitOfLastRun: ({ context, event }) => {
         const run = context.lastResume
         return (
@@ -318,8 +408,11 @@ export function createSessionMachine(options: SessionMachineOptions) {
           context.lastResume.mode !== 'spawn' ||
           context.lastResume.attempt !== event.attempt ||
           context.lastResume.exitedAt !== null),
-      exitLimited: ({ event }) => event.type === 'resume.exited' && event.limited,
-      exitClean: ({ event }) => event.type === 'resume.exited' && event.exitCode === 0,
+      exitLimited: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'limited',
+      exitClean: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'completed',
+      exitBlocked: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'blocked',
+      exitNotStarted: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'not-started',
+      exitCannotStart: ({ event }) => event.type === 'resume.exited' && Boolean(event.details?.startError),
       failureExhausts: ({ context, event }) =>
         decide(context, event.at, context.limit).action !== 'schedule',
     },
@@ -332,13 +425,16 @@ export function createSessionMachine(options: SessionMachineOptions) {
         staggeredFrom: null,
         attempts: 0,
         needsUserReason: null,
+        ownerStopped: null,
       }),
       recordActivity: assign(({ context, event }) => {
-        const own = isOwnRun(context, event.at)
+        const own = isOwnRun(context, event)
         const run = context.lastResume
         return {
           lastActivityAt: event.at,
           lastEventAt: event.at,
+          permissionMode: userMode(context, event),
+          tmuxPane: userPane(context, event),
           open: own ? context.open : true,
           lastResume:
             own && run && event.type === 'turn.completed'
@@ -348,21 +444,24 @@ export function createSessionMachine(options: SessionMachineOptions) {
       }),
       recordSessionStarted: assign(({ context, event }) => {
         if (event.type !== 'session.started') return {}
-        const own = isOwnRun(context, event.at)
+        const own = isOwnRun(context, event)
         return {
+          permissionMode: userMode(context, event),
           cwd: event.cwd ?? context.cwd,
           transcriptPath: event.transcriptPath ?? context.transcriptPath,
           claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          tmuxPane: userPane(context, event),
           open: own ? context.open : true,
           lastActivityAt: event.at,
           lastEventAt: event.at,
         }
       }),
       recordEnded: assign(({ context, event }) => {
-        const own = isOwnRun(context, event.at)
+        const own = isOwnRun(context, event)
         return {
           open: own ? context.open : false,
           claudePid: own ? context.claudePid : null,
+          tmuxPane: own ? (context.tmuxPane ?? null) : null,
           lastEventAt: event.at,
         }
       }),
@@ -480,6 +579,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           lastEventAt: event.at,
           open: spawn ? false : context.open,
           claudePid: spawn ? null : context.claudePid,
+          ownerStopped: null,
           retryAt: null,
           retrySource: null,
           staggeredFrom: null,
@@ -493,12 +593,11 @@ export function createSessionMachine(options: SessionMachineOptions) {
             turnCompleted: false,
             outcome: event.mode === 'spawn' ? ('running' as const) : ('awaiting-owner' as const),
             at: event.at,
+            marked: event.mode === 'spawn' && event.marked === true,
+            permissionMode: event.permissionMode ?? null,
+            details: null,
           },
-          reasons: [
-            event.mode === 'spawn'
-              ? `resume attempt ${attempt} started: claude --resume`
-              : `resume attempt ${attempt}: the open session may continue by itself`,
-          ],
+          reasons: [startText(event.mode, attempt)],
         }
       }),
       ignoreDuplicateStart: assign(({ context, event }) => ({
@@ -517,9 +616,37 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
         return {
           lastEventAt: event.at,
-          lastResume: { ...run, exitedAt: event.at, exitCode: event.exitCode },
+          lastResume: { ...run, exitedAt: event.at, exitCode: event.exitCode, details: event.details ?? null },
         }
       }),
+      noteBlocked: assign(({ context, event }) => {
+        const denied = event.type === 'resume.exited' ? (event.details?.deniedTools ?? []) : []
+        const folder = context.cwd ? ` in ${context.cwd}` : ''
+        return {
+          needsUserReason:
+            `resume attempt ${context.lastResume?.attempt ?? '?'} was refused ${denied.length ? denied.join(', ') : 'a tool'}: ` +
+            `nobody was there to approve it. Continue it yourself: claude --resume ${context.sessionId}${folder}`,
+        }
+      }),
+      noteCannotStart: assign(({ event }) => ({
+        needsUserReason:
+          `claude could not be started (${event.type === 'resume.exited' ? event.details?.startError : '?'}): ` +
+          `set SESSION_RETRY_CLAUDE_BIN or the supervisor's PATH, then run session-retry resume`,
+      })),
+      noteNotStarted: assign(({ context, event }) => ({
+        retryAt: event.at,
+        retrySource: 'backoff' as const,
+        staggeredFrom: null,
+        reasons: [`resume attempt ${context.lastResume?.attempt ?? '?'} never started (the supervisor stopped first): retrying now`],
+      })),
+      refuse: assign(({ event }) => ({
+        lastEventAt: event.at,
+        retryAt: null,
+        retrySource: null,
+        staggeredFrom: null,
+        needsUserReason: event.type === 'resume.refused' ? event.reason : null,
+        reasons: [event.type === 'resume.refused' ? `not resumed automatically: ${event.reason}` : 'not resumed automatically'],
+      })),
       noteRun: assign(
         ({ context, event }, params: { outcome: ResumeOutcome; reason: string }) => {
           const run = context.lastResume
@@ -544,7 +671,61 @@ export function createSessionMachine(options: SessionMachineOptions) {
       noteUserReturned: assign(({ event }) => ({
         reasons: [`the session came back by itself (${event.type} at ${iso(event.at)}): schedule dropped`],
       })),
-      noteOwnerTimeout: assign(({ context }) => ({
+      recordOwnerActivity: assign(({ event }) => ({ lastActivityAt: event.at })),
+      recordAutoResume: assign(({ context, event }) => {
+        if (event.type !== 'owner.autoResume') return {}
+        const own = isOwnRun(context, event)
+        return {
+          lastEventAt: event.at,
+          open: own ? context.open : true,
+          claudePid: own ? context.claudePid : (event.claudePid ?? context.claudePid),
+          tmuxPane: userPane(context, event),
+          reasons: withReason(context.reasons, `Claude Code's auto-continue: ${autoResumeText(event)}`, "Claude Code's auto-continue"),
+        }
+      }),
+      noteAutoResumeFired: assign(({ context, event }) => ({
+        lastActivityAt: event.at,
+        reasons: [
+          `the open session continued by itself (Claude Code's auto-continue fired at ${iso(event.at)})` +
+            (context.retryAt === null ? '' : `: schedule for ${iso(context.retryAt)} dropped`),
+        ],
+      })),
+      noteOwnerGaveUp: assign(({ context, event }) => {
+        if (event.type !== 'owner.autoResume') return {}
+        const pid = context.claudePid === null ? '' : ` (pid ${context.claudePid})`
+        const after =
+          context.retryAt === null
+            ? 'close it and the supervisor resumes it'
+            : `close it and the supervisor resumes it at ${iso(context.retryAt)}`
+        const line = `Claude Code will not continue this open session by itself: ${autoResumeText(event)}`
+        return {
+          lastEventAt: event.at,
+          needsUserReason: `${line}. Continue it in its terminal${pid}, or ${after}`,
+          reasons: [line],
+          ownerStopped: { at: event.at, why: event.result === 'stale' ? ('stale' as const) : ('disabled' as const) },
+        }
+      }),
+      noteTmuxNotSent: assign(({ context, event }) => {
+        if (event.type !== 'tmux.continued') return {}
+        const pane = context.tmuxPane ? ` (tmux pane ${context.tmuxPane})` : ''
+        return {
+          lastEventAt: event.at,
+          needsUserReason: `the open session was not continued in its terminal${pane}: ${event.detail}. Continue it there yourself, or close it and the supervisor resumes it`,
+        }
+      }),
+      noteLongWait: assign(({ context }) => ({
+        needsUserReason:
+          `the ${context.limit?.kind ?? ''} limit resets ${context.limit?.resetAt == null ? 'later' : `at ${iso(context.limit.resetAt)}`}, ` +
+          `beyond the long-wait horizon, and the long-wait policy is notify: after the reset, ` +
+          `session-retry resume ${context.sessionId} (or continue it in Claude Code)`,
+      })),
+      ownerGoneBeforeRetry: assign(({ context }) => ({
+        needsUserReason: null,
+        reasons: [`the open session ended: nobody owns it now, resuming at ${context.retryAt === null ? '?' : iso(context.retryAt)}`],
+      })),
+      noteOwnerTimeout: assign(({ context, event }) => ({
+        // After a tmux attempt the supervisor has had its one try: no second one.
+        ownerStopped: context.lastResume?.mode === 'owner' ? { at: event.at, why: 'timeout' as const } : null,
         needsUserReason:
           `the session is open in a live Claude Code process` +
           `${context.claudePid === null ? '' : ` (pid ${context.claudePid})`} and did not continue ` +
@@ -570,10 +751,15 @@ export function createSessionMachine(options: SessionMachineOptions) {
         { target: '.awaitingOwner', actions: 'startResume' },
       ],
       'resume.exited': { actions: 'recordExit' },
+      // Journaled when the session was due; a replay may apply it before the (unjournaled) timer
+      // that made it due, so it is accepted from any state, like resume.started.
+      'resume.refused': { target: '.needsUser', actions: 'refuse' },
       'resume.requested': { actions: 'touch' },
       'schedule.cancelled': { actions: 'touch' },
       'schedule.staggered': { actions: 'touch' },
       'owner.timeout': { actions: 'touch' },
+      'owner.autoResume': { actions: 'recordAutoResume' },
+      'tmux.continued': { actions: 'touch' },
     },
     states: {
       active: {
@@ -593,12 +779,14 @@ export function createSessionMachine(options: SessionMachineOptions) {
         always: [
           { guard: 'decisionSchedules', target: 'scheduled' },
           { guard: 'decisionExhausted', target: 'exhausted' },
+          { guard: 'decisionNotifies', target: 'needsUser', actions: 'noteLongWait' },
         ],
         on: {
           rearm: { target: 'limited', reenter: true },
           'limit.detected': { target: 'limited', reenter: true, actions: 'adoptLimit' },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -623,6 +811,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           'schedule.staggered': { target: 'scheduled', reenter: true, actions: 'applyStagger' },
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
@@ -633,19 +822,25 @@ export function createSessionMachine(options: SessionMachineOptions) {
           // Already due, but held back (daily cap, spacing): a manual request lifts that.
           'resume.requested': { actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': ownerAutoResume(),
           ...userComesBack(),
         },
       },
 
       resuming: {
         on: {
-          'turn.completed': {
-            target: 'active',
-            actions: [
-              'recordActivity',
-              { type: 'noteRun', params: { outcome: 'completed', reason: 'completed a turn' } },
-            ],
-          },
+          // A marked run's turn is judged when the run exits (a turn whose tools were all
+          // refused also ends with Stop); an unmarked run's Stop was its success.
+          'turn.completed': [
+            { guard: 'isMarkedOwnRunEvent', actions: 'recordActivity' },
+            {
+              target: 'active',
+              actions: [
+                'recordActivity',
+                { type: 'noteRun', params: { outcome: 'completed', reason: 'completed a turn' } },
+              ],
+            },
+          ],
           'limit.detected': {
             target: 'limited',
             actions: [
@@ -669,7 +864,30 @@ export function createSessionMachine(options: SessionMachineOptions) {
               target: 'active',
               actions: [
                 'recordExit',
-                { type: 'noteRun', params: { outcome: 'completed', reason: 'exited 0 without a limit' } },
+                { type: 'noteRun', params: { outcome: 'completed', reason: 'completed its turn' } },
+              ],
+            },
+            {
+              guard: 'exitBlocked',
+              target: 'needsUser',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'blocked', reason: 'tools it needed were refused' } },
+                'noteBlocked',
+              ],
+            },
+            {
+              guard: 'exitNotStarted',
+              target: 'scheduled',
+              actions: ['recordExit', { type: 'noteRun', params: { outcome: 'not-started', reason: 'never started' } }, 'noteNotStarted'],
+            },
+            {
+              guard: 'exitCannotStart',
+              target: 'needsUser',
+              actions: [
+                'recordExit',
+                { type: 'noteRun', params: { outcome: 'failed', reason: 'claude could not be started' } },
+                'noteCannotStart',
               ],
             },
             {
@@ -727,15 +945,61 @@ export function createSessionMachine(options: SessionMachineOptions) {
             { actions: 'ignoreDuplicateStart' },
           ],
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          // The outcome of the supervisor's one try in the owner's tmux pane: sent, the owner's
+          // own hooks (or the grace period) decide what comes next; not sent, the user has to act.
+          'tmux.continued': [
+            {
+              guard: and(['isCurrentTmuxAttempt', 'tmuxSent']),
+              actions: ['touch', { type: 'noteRun', params: { outcome: 'tmux-sent', reason: 'typed into the open session\'s tmux pane' } }],
+            },
+            {
+              guard: 'isCurrentTmuxAttempt',
+              target: 'needsUser',
+              actions: [{ type: 'noteRun', params: { outcome: 'tmux-not-sent', reason: 'the open session\'s tmux pane was left alone' } }, 'noteTmuxNotSent'],
+            },
+            { actions: 'touch' },
+          ],
+          // Claude Code said what its auto-continue did: no need to wait out the grace period.
+          'owner.autoResume': [
+            {
+              guard: 'autoResumeFired',
+              target: 'active',
+              actions: [
+                'recordAutoResume',
+                'recordOwnerActivity',
+                { type: 'noteRun', params: { outcome: 'owner-continued', reason: "the open session continued by itself (Claude Code's auto-continue fired)" } },
+              ],
+            },
+            {
+              guard: 'autoResumeGaveUp',
+              target: 'needsUser',
+              actions: [
+                'recordAutoResume',
+                { type: 'noteRun', params: { outcome: 'owner-gave-up', reason: "Claude Code's auto-continue gave up on the open session" } },
+                'noteOwnerGaveUp',
+              ],
+            },
+            { actions: 'recordAutoResume' },
+          ],
         },
       },
 
       needsUser: {
         on: {
-          // The owner closed it: nobody owns it now, so a spawn is safe.
-          'session.ended': { target: 'due', actions: ['recordEnded', 'ownerGone'] },
+          // The owner closed it: nobody owns it now, so a spawn is safe (at the retry time, when
+          // Claude Code gave up on the session before the reset).
+          'session.ended': [
+            { guard: 'retryStillAhead', target: 'scheduled', actions: ['recordEnded', 'ownerGoneBeforeRetry'] },
+            { guard: 'limitStillAhead', actions: 'recordEnded' },
+            { target: 'due', actions: ['recordEnded', 'ownerGone'] },
+          ],
           'resume.requested': { target: 'due', actions: 'requestNow' },
           'schedule.cancelled': { target: 'cancelled', actions: 'cancel' },
+          'owner.autoResume': [
+            { guard: 'autoResumeFired', target: 'active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+            { guard: 'autoResumeGaveUp', actions: ['recordAutoResume', 'noteOwnerGaveUp'] },
+            { actions: 'recordAutoResume' },
+          ],
           ...userComesBack(),
         },
       },
@@ -743,6 +1007,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       exhausted: {
         on: {
           'resume.requested': { target: 'due', actions: 'requestNow' },
+          'owner.autoResume': ownerAutoResumeFiredOnly(),
           ...userComesBack(),
         },
       },
@@ -750,6 +1015,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       cancelled: {
         on: {
           'resume.requested': { target: 'due', actions: 'requestNow' },
+          'owner.autoResume': ownerAutoResumeFiredOnly(),
           ...userComesBack(),
         },
       },
@@ -781,6 +1047,7 @@ function userComesBack() {
       { target: '#session.active', actions: ['recordSessionStarted', 'noteUserReturned'] },
     ],
     'turn.completed': [
+      { guard: 'isMarkedOwnRunEvent', actions: 'recordActivity' },
       {
         guard: 'isOwnRunEvent',
         target: '#session.active',
@@ -792,6 +1059,43 @@ function userComesBack() {
       { target: '#session.active', actions: ['recordActivity', 'noteUserReturned'] },
     ],
   } as const
+}
+
+/**
+ * Claude Code's auto-continue in a state that waits for the reset: `fired` means the owner went
+ * on (the schedule is dropped); `stale` / `disabled` mean it will not, and since nobody may write
+ * to an open session, the user has to act now.
+ */
+function ownerAutoResume() {
+  return [
+    { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+    { guard: 'autoResumeGaveUp', target: '#session.needsUser', actions: ['recordAutoResume', 'noteOwnerGaveUp'] },
+    { actions: 'recordAutoResume' },
+  ] as const
+}
+
+function ownerAutoResumeFiredOnly() {
+  return [
+    { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
+    { actions: 'recordAutoResume' },
+  ] as const
+}
+
+/** `fired (…message…)`: what the notification said, in its own words when it gave some. */
+function autoResumeText(event: { result: string; message?: string }): string {
+  const names: Record<string, string> = {
+    fired: 'it continued the session at the reset',
+    stale: 'the machine slept past the reset and the session waits for Enter',
+    disabled: 'it stopped waiting for the reset',
+  }
+  const what = names[event.result] ?? event.result
+  return `${what} (quota_auto_resume_${event.result}${event.message ? `: ${event.message}` : ''})`
+}
+
+function startText(mode: ResumeMode, attempt: number): string {
+  if (mode === 'spawn') return `resume attempt ${attempt} started: claude --resume`
+  if (mode === 'tmux') return `resume attempt ${attempt}: continuing the open session in its tmux pane`
+  return `resume attempt ${attempt}: the open session may continue by itself`
 }
 
 function ownerContinued(record: 'recordActivity' | 'recordSessionStarted') {

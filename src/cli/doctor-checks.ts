@@ -1,11 +1,16 @@
 // `session-retry doctor`: each check says what it found and, when something is wrong, what to do.
-import { accessSync, constants, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs'
-import { delimiter, isAbsolute, join } from 'node:path'
+import { readdirSync, statSync, unlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Config } from '../config/load-config.js'
-import { compareVersions, registeredEvents } from '../install/claude-settings.js'
-import { claudeVersion } from '../install/install-hooks.js'
+import { compareVersions } from '../install/claude-settings.js'
+import { claudeVersion, findOurHooks, hookRoutes, readSettingsOrEmpty } from '../install/install-hooks.js'
+import { resolveBin } from '../install/resolve-bin.js'
+import { autostartDisabled, readLastStart, supervisorOutputFile } from '../journal/autostart-supervisor.js'
 import type { HomePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
+import { writeNewFileSync } from '../journal/safe-files.js'
 import { runningSupervisorPid } from '../supervisor/singleton.js'
+import { probeHealth } from './supervisor-process.js'
 
 export interface Check {
   name: string
@@ -27,7 +32,7 @@ export async function runChecks(config: Config, paths: HomePaths, env: NodeJS.Pr
   checks.push(version ? { name: 'Claude Code', ok: true, detail: version } : { name: 'Claude Code', ok: false, detail: 'could not run `claude --version`' })
   checks.push(hooksCheck(config, cwd, paths, now))
   const pid = runningSupervisorPid(paths)
-  checks.push(pid ? { name: 'supervisor', ok: true, detail: `running (pid ${pid})` } : { name: 'supervisor', ok: false, detail: 'not running: session-retry supervisor start (or it starts with the next Claude Code session)' })
+  checks.push(supervisorCheck(paths, pid, env))
   checks.push(await portCheck(config.port, pid))
   checks.push(autoContinueCheck(config, version))
   return checks
@@ -41,9 +46,9 @@ function nodeCheck(): Check {
 
 function homeCheck(paths: HomePaths): Check {
   try {
-    mkdirSync(paths.home, { recursive: true, mode: 0o700 })
+    ensureHome(paths.home)
     const probe = join(paths.home, `.doctor-${process.pid}`)
-    writeFileSync(probe, 'ok', { mode: 0o600 })
+    writeNewFileSync(probe, 'ok')
     unlinkSync(probe)
     return { name: 'home', ok: true, detail: `${paths.home} is writable` }
   } catch (error) {
@@ -51,36 +56,35 @@ function homeCheck(paths: HomePaths): Check {
   }
 }
 
-export function resolveBin(bin: string, path: string): string | null {
-  const candidates = isAbsolute(bin) || bin.includes('/') ? [bin] : path.split(delimiter).filter(Boolean).map(dir => join(dir, bin))
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK)
-      if (statSync(file).isFile()) return file
-    } catch {
-      // not here
-    }
-  }
-  return null
-}
-
-function readSettings(file: string): Record<string, unknown> {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'))
-  } catch {
-    return {}
-  }
-}
-
 function hooksCheck(config: Config, cwd: string, paths: HomePaths, now: number): Check {
-  const files = [join(config.claudeConfigDir, 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json')]
-  const inSettings = files.flatMap(file => registeredEvents(readSettings(file)).map(event => `${event}`))
-  const plugin = Object.keys((readSettings(files[0]!).enabledPlugins as Record<string, unknown>) ?? {}).some(name => name.startsWith('smart-session-retry'))
+  const sources = findOurHooks(config.claudeConfigDir, cwd)
+  const routes = hookRoutes(sources)
   const recent = newestJournal(paths)
   const seen = recent !== null && now - recent < 7 * 86_400_000 ? `; last event ${new Date(recent).toISOString()}` : '; no event recorded in the last 7 days'
-  if (plugin) return { name: 'hooks', ok: true, detail: `plugin enabled${seen}` }
-  if (inSettings.length > 0) return { name: 'hooks', ok: true, detail: `in settings for ${[...new Set(inSettings)].join(', ')}${seen}` }
+  if (routes.length > 1) {
+    return {
+      name: 'hooks',
+      ok: false,
+      detail: `doubled: ${routes.join(' and ')} each record every event, so every event is journaled twice; keep one (session-retry uninstall [--scope …] removes hooks from settings, claude plugin disable <id> the plugin)${seen}`,
+    }
+  }
+  const plugins = sources.flatMap(s => s.plugins)
+  if (plugins.length > 0) return { name: 'hooks', ok: true, detail: `plugin enabled (${plugins[0]})${seen}` }
+  const events = sources.flatMap(s => s.events)
+  if (events.length > 0) return { name: 'hooks', ok: true, detail: `in settings for ${[...new Set(events)].join(', ')}${seen}` }
   return { name: 'hooks', ok: false, detail: `not found in settings nor as an enabled plugin: session-retry install (or the plugin)${seen}` }
+}
+
+/** Running, or not running and why: a start that died before it was ready is reported with its last words. */
+function supervisorCheck(paths: HomePaths, pid: number | null, env: NodeJS.ProcessEnv): Check {
+  if (pid !== null) return { name: 'supervisor', ok: true, detail: `running (pid ${pid})` }
+  const last = readLastStart(paths)
+  if (last && !last.ready) {
+    const words = last.output.at(-1) ?? '(no output)'
+    return { name: 'supervisor', ok: false, detail: `not running: its last start (${last.at}, ${last.requestedBy}) died before it was ready: ${words} (see ${supervisorOutputFile(paths)})` }
+  }
+  const next = autostartDisabled(env) ? 'SESSION_RETRY_AUTOSTART is off' : 'or it starts with the next Claude Code session'
+  return { name: 'supervisor', ok: false, detail: `not running: session-retry supervisor start (${next})` }
 }
 
 function newestJournal(paths: HomePaths): number | null {
@@ -98,16 +102,13 @@ function newestJournal(paths: HomePaths): number | null {
 
 async function portCheck(port: number, supervisorPid: number | null): Promise<Check> {
   const name = `port ${port}`
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })
-    const body = (await response.json().catch(() => ({}))) as { pid?: unknown }
-    if (supervisorPid !== null && body.pid === supervisorPid) return { name, ok: true, detail: 'served by our supervisor' }
-    return { name, ok: false, detail: `in use by another program (pid ${String(body.pid ?? '?')}): set SESSION_RETRY_PORT` }
-  } catch (error) {
-    const code = (error as { cause?: { code?: string } }).cause?.code
-    if (code === 'ECONNREFUSED') return { name, ok: supervisorPid === null, detail: supervisorPid === null ? 'free' : 'our supervisor runs but does not answer on it (see session-retry logs)' }
-    return { name, ok: false, detail: `in use, but not answering like a supervisor (${code ?? (error as Error).message})` }
+  const probe = await probeHealth(port)
+  if ('pid' in probe) {
+    if (supervisorPid !== null && probe.pid === supervisorPid) return { name, ok: true, detail: 'served by our supervisor' }
+    return { name, ok: false, detail: `in use by another program (pid ${String(probe.pid ?? '?')}): set SESSION_RETRY_PORT` }
   }
+  if (probe.error === 'ECONNREFUSED') return { name, ok: supervisorPid === null, detail: supervisorPid === null ? 'free' : 'our supervisor runs but does not answer on it (see session-retry supervisor status)' }
+  return { name, ok: false, detail: `in use, but not answering like a supervisor (${probe.error})` }
 }
 
 function autoContinueCheck(config: Config, version: string | null): Check {
@@ -115,7 +116,7 @@ function autoContinueCheck(config: Config, version: string | null): Check {
   if (!version || compareVersions(version, AUTO_CONTINUE_SINCE) < 0) {
     return { name, ok: true, warning: true, detail: 'this Claude Code has no auto-continue: every limited session is resumed by the supervisor' }
   }
-  const setting = readSettings(join(config.claudeConfigDir, 'settings.json')).autoContinueAtUsageLimit
+  const setting = readSettingsOrEmpty(join(config.claudeConfigDir, 'settings.json')).autoContinueAtUsageLimit
   return setting === false
     ? { name, ok: true, detail: 'off in Claude Code: open sessions wait; the supervisor asks you (needsUser) instead of writing under them' }
     : { name, ok: true, detail: 'on in Claude Code: open interactive sessions continue by themselves; closed and -p sessions are resumed by the supervisor' }

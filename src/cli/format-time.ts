@@ -45,3 +45,18 @@ export function formatSpan(ms: number): string {
   const days = Math.floor(hours / 24)
   return hours % 24 ? `${days}d ${hours % 24}h` : `${days}d`
 }
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+const DAY_MS = 24 * 3_600_000
+
+/**
+ * A retry time as a countdown; one more than a day away (a weekly reset) also gets its local
+ * weekday and time, `Mon 09:00, in 3d 4h`, since nobody counts days in hours.
+ */
+export function formatRetryTime(value: unknown, now: number): string {
+  const ms = parseTime(value)
+  if (ms === null || ms - now <= DAY_MS) return formatCountdown(value, now)
+  const d = new Date(ms)
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return `${WEEKDAYS[d.getDay()]} ${p(d.getHours())}:${p(d.getMinutes())}, ${formatCountdown(value, now)}`
+}

@@ -72,11 +72,12 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   program
     .command('sessions')
-    .description('every session with all its recorded fields, most recently updated first')
+    .argument('[session]', 'one session: its id, or a unique prefix of it (the 8 characters status shows)')
+    .description('every session (or one) with all its recorded fields and what its last resume did, most recently updated first')
     .addOption(json())
-    .action(async (options: { json?: boolean }) => {
+    .action(async (session: string | undefined, options: { json?: boolean }) => {
       const { sessionsCommand } = await import('./commands/sessions.js')
-      done(await sessionsCommand(options, io))
+      done(await sessionsCommand({ ...options, session }, io))
     })
 
   program
@@ -105,6 +106,16 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .action(async (id: string) => {
       const { cancelCommand } = await import('./commands/cancel.js')
       done(await cancelCommand(id, io))
+    })
+
+  program
+    .command('dashboard')
+    .description('open the live page of the running supervisor, with the token its buttons need')
+    .option('--no-open', 'print the URL (token included) instead of opening a browser')
+    .addOption(json())
+    .action(async (options: { open?: boolean; json?: boolean }) => {
+      const { dashboardCommand } = await import('./commands/dashboard.js')
+      done(await dashboardCommand(options, io))
     })
 
   const supervisor = program
@@ -155,11 +166,13 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
     ['install', "write this product's hooks into Claude Code settings (for people who don't use the plugin)"],
     ['uninstall', "remove this product's hooks from Claude Code settings, keeping everything else"],
   ] as const) {
-    program
+    const command = program
       .command(name)
       .description(what)
       .option('--scope <scope>', 'user (~/.claude/settings.json), project (.claude/settings.json) or local (.claude/settings.local.json)', 'user')
       .option('--dry-run', 'show the result without writing')
+    if (name === 'install') command.option('--force', 'install even though the plugin is enabled (every event is then journaled twice)')
+    command
       .addOption(json())
       .action(async (options: InstallOptions) => {
         const { installCommand, uninstallCommand } = await import('./commands/install.js')
@@ -176,15 +189,24 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
       done(await doctorCommand(options, io))
     })
 
-  program
+  const service = program
     .command('service')
     .description('an always-on supervisor: systemd user unit (Linux) or launchd agent (macOS)')
+  service
     .command('install')
-    .description('write the service file and print how to enable it')
+    .description('write the service file (with this PATH, claude, home and port) and print how to enable it')
     .option('--dry-run', 'print the file instead of writing it')
     .action(async (options: { dryRun?: boolean }) => {
       const { serviceInstallCommand } = await import('./commands/service-install.js')
       done(await serviceInstallCommand(options, io))
+    })
+  service
+    .command('uninstall')
+    .description('stop and disable the service, and remove its file')
+    .option('--dry-run', 'print what would be done')
+    .action(async (options: { dryRun?: boolean }) => {
+      const { serviceUninstallCommand } = await import('./commands/service-install.js')
+      done(await serviceUninstallCommand(options, io))
     })
 
   program

@@ -25,6 +25,10 @@ export interface ParseLimitOutput {
   ok: boolean
   limited: boolean
   transient: boolean
+  /** hard_limit, blocked, transient, warning or none. */
+  category: string
+  /** The wording family that matched (docs/limit-texts.md), or null. */
+  family: string | null
   kind: string | null
   resetAt: string | null
   source: string
@@ -88,6 +92,8 @@ function fromParse(p: LimitParse): Verdict {
   return {
     limited: p.limited,
     transient: p.transient,
+    category: p.category,
+    family: p.family,
     kind: p.kind,
     resetAt: toIso(p.resetAt),
     source: p.source,
@@ -103,6 +109,8 @@ function fromRow(limit: TranscriptLimit): Verdict {
   return {
     limited: limit.limited,
     transient: limit.transient,
+    category: limit.limited ? 'hard_limit' : limit.transient ? 'transient' : 'none',
+    family: null,
     kind: limit.kind,
     resetAt: toIso(limit.resetAt),
     source: limit.source,
@@ -118,6 +126,8 @@ function nothing(read: TranscriptLimitResult): Verdict {
   return {
     limited: false,
     transient: false,
+    category: 'none',
+    family: null,
     kind: null,
     resetAt: null,
     source: 'none',

@@ -3,6 +3,9 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { resolveHome } from '../journal/home-paths.js'
+import { DEFAULT_RETRY_POLICY } from '../../state/retry-policy.js'
+import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../../state/session-events.js'
+import { LONG_WAIT_POLICIES, type LongWaitPolicy } from '../../state/retry-policy.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -16,6 +19,10 @@ export interface Config {
   claudeIntegration: boolean
   claudeBin: string
   resumePrompt: string
+  /** Resume every session in this mode instead of the one it ran in (SESSION_RETRY_PERMISSION_MODE). */
+  permissionModeOverride: PermissionMode | null
+  /** Sessions that ran with bypassPermissions may be resumed that way (SESSION_RETRY_ALLOW_BYPASS). */
+  allowBypass: boolean
   resumeMarginMs: number
   maxAttempts: number
   ownerGraceMs: number
@@ -30,6 +37,12 @@ export interface Config {
   claudeConfigDir: string
   /** Automatic resumes per local day; a manual resume is never held back. 0: no automatic resume. */
   maxResumesPerDay: number
+  /** A reset further away than this is a long wait (SESSION_RETRY_LONG_WAIT_HORIZON, hours). */
+  longWaitHorizonMs: number
+  /** Resume a long wait at its reset, or hand it to the user (SESSION_RETRY_LONG_WAIT). */
+  longWait: LongWaitPolicy
+  /** Continue an open session Claude Code gave up on in its own tmux pane (SESSION_RETRY_TMUX_CONTINUE). */
+  tmuxContinue: boolean
 }
 
 export class ConfigError extends Error {}
@@ -38,14 +51,19 @@ export const CONFIG_DEFAULTS = {
   port: 8889,
   logLevel: 'info' as LogLevel,
   monitorIntervalSeconds: 30,
-  resumeMarginSeconds: 90,
-  maxAttempts: 5,
+  // The retry policy's own defaults, in the seconds the variables use: one source for each number.
+  resumeMarginSeconds: DEFAULT_RETRY_POLICY.marginMs / 1000,
+  maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
   ownerGraceSeconds: 600,
-  staggerSeconds: 20,
-  backoffBaseSeconds: 120,
+  staggerSeconds: DEFAULT_RETRY_POLICY.staggerMs / 1000,
+  backoffBaseSeconds: DEFAULT_RETRY_POLICY.backoffBaseMs / 1000,
   maxResumesPerDay: 20,
+  longWaitHorizonHours: 24,
+  longWait: 'resume' as LongWaitPolicy,
   claudeBin: 'claude',
-  resumePrompt: 'continue',
+  resumePrompt:
+    'Your usage limit has reset. Continue the task you were working on from where you stopped; ' +
+    'if it is already finished, say so briefly.',
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Config {
@@ -60,8 +78,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     claudeIntegration: bool(env, 'SESSION_RETRY_CLAUDE_INTEGRATION', true),
     claudeBin: env.SESSION_RETRY_CLAUDE_BIN || CONFIG_DEFAULTS.claudeBin,
     resumePrompt: env.SESSION_RETRY_RESUME_PROMPT || CONFIG_DEFAULTS.resumePrompt,
+    permissionModeOverride: permissionMode(env),
+    allowBypass: bool(env, 'SESSION_RETRY_ALLOW_BYPASS', false),
     resumeMarginMs: integer(env, 'SESSION_RETRY_RESUME_MARGIN', CONFIG_DEFAULTS.resumeMarginSeconds, 0, 86_400) * 1000,
-    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 1, 100),
+    maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 0, 100),
     ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
     autostart: bool(env, 'SESSION_RETRY_AUTOSTART', true),
     claudeArgs: stringArray(env, 'SESSION_RETRY_CLAUDE_ARGS'),
@@ -69,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     backoffBaseMs: integer(env, 'SESSION_RETRY_BACKOFF_BASE', CONFIG_DEFAULTS.backoffBaseSeconds, 1, 86_400) * 1000,
     claudeConfigDir: env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude'),
     maxResumesPerDay: integer(env, 'SESSION_RETRY_MAX_RESUMES_PER_DAY', CONFIG_DEFAULTS.maxResumesPerDay, 0, 10_000),
+    longWaitHorizonMs: integer(env, 'SESSION_RETRY_LONG_WAIT_HORIZON', CONFIG_DEFAULTS.longWaitHorizonHours, 1, 24 * 8) * 3_600_000,
+    longWait: longWait(env),
+    tmuxContinue: bool(env, 'SESSION_RETRY_TMUX_CONTINUE', false),
   }
 }
 
@@ -102,6 +125,21 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw)
   if (value < min || value > max) throw new ConfigError(`${name}=${value} is out of range (${min} to ${max})`)
   return value
+}
+
+function permissionMode(env: NodeJS.ProcessEnv): PermissionMode | null {
+  const raw = env.SESSION_RETRY_PERMISSION_MODE
+  if (raw === undefined || raw === '') return null
+  if (isPermissionMode(raw)) return raw
+  throw new ConfigError(`SESSION_RETRY_PERMISSION_MODE=${JSON.stringify(raw)} must be one of ${PERMISSION_MODES.join(', ')}`)
+}
+
+function longWait(env: NodeJS.ProcessEnv): LongWaitPolicy {
+  const raw = env.SESSION_RETRY_LONG_WAIT
+  if (raw === undefined || raw === '') return CONFIG_DEFAULTS.longWait
+  const value = raw.toLowerCase()
+  if ((LONG_WAIT_POLICIES as readonly string[]).includes(value)) return value as LongWaitPolicy
+  throw new ConfigError(`SESSION_RETRY_LONG_WAIT=${JSON.stringify(raw)} must be one of ${LONG_WAIT_POLICIES.join(', ')}`)
 }
 
 function level(env: NodeJS.ProcessEnv): LogLevel {

@@ -3,8 +3,10 @@
 // starters never overwrite each other's token; a wider mode found later is narrowed.
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { lstat, mkdir, open, unlink, writeFile } from 'node:fs/promises'
+import { lstat, open, unlink, writeFile } from 'node:fs/promises'
 import type { HomePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
+import { UNWRITABLE_CODES } from '../supervisor/home-writes.js'
 
 export const TOKEN_BYTES = 32
 /** base64url of 32 bytes is 43 characters; an older or hand-made token must still be long. */
@@ -15,14 +17,18 @@ export function newApiToken(): string {
 }
 
 export async function ensureApiToken(paths: HomePaths): Promise<string> {
-  await mkdir(paths.home, { recursive: true, mode: 0o700 })
+  ensureHome(paths.home)
   for (let attempt = 0; attempt < 3; attempt++) {
     const token = newApiToken()
     try {
       await writeFile(paths.tokenFile, token + '\n', { flag: 'wx', mode: 0o600 })
       return token
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const code = (error as NodeJS.ErrnoException).code ?? ''
+      // A full or read-only home at the first start: the API still serves reads; no client can
+      // send the token until a later start writes it.
+      if (UNWRITABLE_CODES.has(code)) return token
+      if (code !== 'EEXIST') throw error
     }
     const existing = await readTokenFile(paths.tokenFile)
     if (existing !== null) return existing
@@ -32,6 +38,16 @@ export async function ensureApiToken(paths: HomePaths): Promise<string> {
     })
   }
   throw new Error(`could not create the API token file ${paths.tokenFile}`)
+}
+
+/** The token a supervisor created, or null when there is none yet (no supervisor ever started). */
+export async function readApiToken(paths: HomePaths): Promise<string | null> {
+  try {
+    return await readTokenFile(paths.tokenFile)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
 }
 
 /** The token in an existing file, or null if the file holds no usable token. Narrows its mode to 0600. */

@@ -1,4 +1,5 @@
-// GET /health: is the supervisor well, and what is it doing. `degraded` rule: the supervisor's
+// GET /health: is the supervisor well, and what is it doing. `degraded` rule: a lasting problem
+// (a home that cannot be written, the lock not held), or the supervisor's
 // error count (`stats.errors`) rose within the last DEGRADED_WINDOW_MS (5 minutes). The API samples
 // the count every ERROR_SAMPLE_MS and on every request; errors counted before the API started are
 // taken as happening at its start. Journal lag alone never degrades (it is normal for a moment).
@@ -52,15 +53,21 @@ export interface HealthInput {
   running: number
   journalLag: number
   recentErrors: { errors: number; lastAt: number | null }
+  /** Conditions that last (a home that cannot be written, the lock not held), each a reason. */
+  problems?: string[]
   /** Sessions are still being restored at start-up. */
   starting?: boolean
 }
 
 export function buildHealth(input: HealthInput) {
   const { now, stats, states, schedules, recentErrors } = input
-  const reasons: string[] = []
+  const reasons: string[] = [...(input.problems ?? [])]
   if (recentErrors.errors > 0) {
     reasons.push(`${recentErrors.errors} supervisor error(s) in the last ${DEGRADED_WINDOW_MS / 60_000} minutes; last: ${stats.lastError ?? 'unknown'}`)
+  }
+  const cannotStart = states.filter(s => s.state === 'needsUser' && s.lastRun?.startError)
+  if (cannotStart.length > 0) {
+    reasons.push(`claude could not be started for ${cannotStart.length} session(s) (${cannotStart[0]!.lastRun!.startError}): check SESSION_RETRY_CLAUDE_BIN and the supervisor's PATH`)
   }
   const next = schedules.find(s => s.retryAt !== null) ?? null
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())

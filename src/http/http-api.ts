@@ -1,5 +1,6 @@
 // The HTTP API (DESIGN: "HTTP"): node:http on 127.0.0.1 only, `config.port` (0: any free port),
-// plus `/health` alone on `config.healthPort` when that differs. No request can crash it: every
+// plus `/health` alone on `config.healthPort` when that differs. The same server serves the
+// dashboard (`/`, its files, `/dashboard.json` and the `/events` stream). No request can crash it: every
 // handler is wrapped, malformed HTTP gets a 400 written to the socket, slow clients time out.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -9,10 +10,14 @@ import type { HomePaths } from '../journal/home-paths.js'
 import type { Logger } from '../supervisor/logger.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import { ensureApiToken } from './api-token.js'
+import { dashboardSession } from './dashboard-data.js'
+import { loadDashboardAssets } from './dashboard-assets.js'
+import { EventStreams } from './event-stream.js'
 import { ErrorTracker, ERROR_SAMPLE_MS } from './health.js'
 import { ClientGoneError } from './read-body.js'
 import { HttpError, rawJsonResponse, sendError } from './respond.js'
 import { handleRequest, type ApiContext } from './routes.js'
+import { MAX_REQUEST_HEADERS } from './request-guards.js'
 
 export const HTTP_HOST = '127.0.0.1'
 
@@ -24,7 +29,8 @@ export const SERVER_LIMITS = {
   /** Idle sockets (connected, sending nothing) are closed after this. */
   socketTimeoutMs: 60_000,
   maxHeaderBytes: 16 * 1024,
-  maxHeadersCount: 64,
+  /** One more than MAX_REQUEST_HEADERS: a request that has that many is refused (request-guards.ts). */
+  maxHeadersCount: MAX_REQUEST_HEADERS + 1,
   maxConnections: 256,
 }
 
@@ -49,7 +55,15 @@ export interface HttpApi {
 
 export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
   const { config, log } = deps
-  const ctx: ApiContext = { deps, token: await ensureApiToken(deps.paths), errors: new ErrorTracker(deps.supervisor.stats, deps.now) }
+  const assets = await loadDashboardAssets()
+  if (!assets.ok) log.warn('dashboard not available', { error: assets.error })
+  const streams = new EventStreams(id => {
+    const runtime = deps.supervisor.sessions.get(id)
+    return runtime ? dashboardSession(runtime.toStateFile(deps.now())) : null
+  })
+  // The supervisor has no way to remove a listener: a closed API's streams ignore transitions.
+  deps.supervisor.onTransition(transition => streams.onTransition(transition))
+  const ctx: ApiContext = { deps, token: await ensureApiToken(deps.paths), errors: new ErrorTracker(deps.supervisor.stats, deps.now), assets, streams }
   const main = createApiServer(ctx, { healthOnly: false })
   const port = await listen(main, config.port, 'SESSION_RETRY_PORT')
   let health: Server | null = null
@@ -73,6 +87,7 @@ export async function startHttpApi(deps: HttpApiDeps): Promise<HttpApi> {
     close() {
       closing ??= (async () => {
         clearInterval(sampler)
+        streams.close()
         await Promise.all([closeServer(main), health ? closeServer(health) : Promise.resolve()])
       })()
       return closing

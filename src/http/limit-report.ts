@@ -12,12 +12,10 @@ import { JOURNAL_SCHEMA_VERSION, MAX_TEXT_CHARS, type JournalRecord } from '../j
 import type { HomePaths } from '../journal/home-paths.js'
 import { describeBadSessionId, isValidSessionId } from '../journal/session-id.js'
 import { HttpError } from './respond.js'
+import { isPlausibleReset } from '../../state/time-range.js'
 
 /** Epoch numbers below this are seconds (1e11 s is the year 5138; 1e11 ms is 1973). */
 export const EPOCH_SECONDS_BELOW = 1e11
-/** A reset more than this far ahead is a unit mistake, not a limit. */
-export const MAX_RESET_AHEAD_MS = 366 * 24 * 3_600_000
-const MIN_RESET_MS = Date.UTC(2000, 0, 1)
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i
 
 const absolutePath = z
@@ -89,8 +87,9 @@ export function parseResetAt(value: string | number, now: number): { ok: true; m
     if (!Number.isFinite(value) || value <= 0) return { ok: false, error: 'must be a positive epoch number' }
     ms = Math.round(value < EPOCH_SECONDS_BELOW ? value * 1000 : value)
   }
-  if (ms < MIN_RESET_MS || ms > now + MAX_RESET_AHEAD_MS) {
-    return { ok: false, error: 'is out of range (after 2000-01-01 and at most a year ahead; epoch seconds below 1e11, else milliseconds)' }
+  // The same rule as a journal line's resetAt: what is accepted here is never refused on replay.
+  if (!isPlausibleReset(ms, now)) {
+    return { ok: false, error: 'is out of range (at most a year from now, either way; epoch seconds below 1e11, else milliseconds)' }
   }
   return { ok: true, ms }
 }

@@ -13,8 +13,23 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return typeof host === 'string' && LOOPBACK_HOST.test(host)
 }
 
-/** Throws 403 unless `Host` names the loopback interface and `Origin`, when sent, does too. */
+/** Headers a request may have; the server is told to keep one more, so that "too many" shows. */
+export const MAX_REQUEST_HEADERS = 64
+
+/**
+ * Throws 431 for more than MAX_REQUEST_HEADERS headers: Node keeps only the first
+ * `maxHeadersCount` and drops the rest silently, so an `Origin` sent after them would never be
+ * checked. The server keeps one more than the limit; a request that has it is refused whole.
+ */
+export function checkHeaderCount(req: IncomingMessage): void {
+  if (req.rawHeaders.length / 2 > MAX_REQUEST_HEADERS) {
+    throw new HttpError(431, `the request has more than ${MAX_REQUEST_HEADERS} headers`)
+  }
+}
+
+/** Throws 403 unless `Host` names the loopback interface and `Origin`, when sent, does too (431: too many headers to tell). */
 export function checkLoopback(req: IncomingMessage): void {
+  checkHeaderCount(req)
   const host = req.headers.host
   if (host === undefined || host === '') {
     throw new HttpError(403, 'the Host header is missing; only 127.0.0.1, localhost and [::1] are accepted')

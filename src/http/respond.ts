@@ -1,5 +1,6 @@
-// Every answer the API gives is JSON (or the metrics text), never cached, and every error is
-// `{ error: '<clear message>' }`. Handlers throw `HttpError`; the server turns it into an answer.
+// Every answer the API gives is JSON (or the metrics text, the dashboard's files, its event
+// stream), never cached, and every error is `{ error: '<clear message>' }`. Handlers throw
+// `HttpError`; the server turns it into an answer.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 
@@ -16,7 +17,7 @@ export class HttpError extends Error {
   }
 }
 
-const BASE_HEADERS = {
+export const BASE_HEADERS = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
 }
@@ -30,7 +31,10 @@ export function sendError(req: IncomingMessage, res: ServerResponse, status: num
 }
 
 export function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
-  const body = Buffer.from(text, 'utf8')
+  sendBody(req, res, status, Buffer.from(text, 'utf8'), headers)
+}
+
+export function sendBody(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, headers: Record<string, string>): void {
   // A request body we did not read (refused before reading, or cut at the size limit) must not
   // be drained on a kept-alive connection: close it once this answer is out.
   const unread = !req.complete

@@ -8,19 +8,25 @@ import { appendRecord } from '../journal/append-record.js'
 import { JOURNAL_SCHEMA_VERSION, type ControlEvent, type JournalRecord } from '../journal/event-record.js'
 import { sessionFile } from '../journal/home-paths.js'
 import { describeBadSessionId, isValidSessionId } from '../journal/session-id.js'
+import type { SessionStateFile } from '../supervisor/session-store.js'
 import { scheduleEntries } from '../supervisor/summary-files.js'
+import { dashboardData } from './dashboard-data.js'
+import { dashboardHeaders, type DashboardAssets, type DashboardPath } from './dashboard-assets.js'
+import type { EventStreams } from './event-stream.js'
 import { buildHealth, type ErrorTracker } from './health.js'
 import type { HttpApiDeps } from './http-api.js'
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js'
 import { checkJsonContentType, hasBody, parseJsonBody, readBody } from './read-body.js'
 import { checkBearer, checkLoopback } from './request-guards.js'
-import { HttpError, sendJson, sendText, shown } from './respond.js'
+import { HttpError, sendBody, sendJson, sendText, shown } from './respond.js'
 import { countByState, liveStates, publicSession, sessionsBehind } from './session-views.js'
 
 export interface ApiContext {
   deps: HttpApiDeps
   token: string
   errors: ErrorTracker
+  assets: DashboardAssets
+  streams: EventStreams
 }
 
 type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void
@@ -43,6 +49,12 @@ export const ROUTES: Route[] = [
   { pattern: ['schedules'], GET: schedules },
   { pattern: ['metrics'], GET: metrics },
   { pattern: ['notify-limit'], POST: notifyLimit },
+  { pattern: [''], GET: (ctx, req, res) => dashboardFile(ctx, req, res, '/') },
+  { pattern: ['dashboard.css'], GET: (ctx, req, res) => dashboardFile(ctx, req, res, '/dashboard.css') },
+  { pattern: ['dashboard.js'], GET: (ctx, req, res) => dashboardFile(ctx, req, res, '/dashboard.js') },
+  { pattern: ['favicon.svg'], GET: (ctx, req, res) => dashboardFile(ctx, req, res, '/favicon.svg') },
+  { pattern: ['dashboard.json'], GET: dashboard },
+  { pattern: ['events'], GET: (ctx, req, res) => ctx.streams.open(req, res) },
 ]
 
 const HEALTH_ONLY: Route[] = ROUTES.filter(r => r.pattern[0] === 'health')
@@ -104,9 +116,12 @@ function sessionIdParam(raw: string): string {
 }
 
 async function health(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { supervisor, paths, now, version } = ctx.deps
-  const at = now()
-  const states = liveStates(supervisor, at)
+  const at = ctx.deps.now()
+  sendJson(req, res, 200, await healthBody(ctx, at, liveStates(ctx.deps.supervisor, at)))
+}
+
+async function healthBody(ctx: ApiContext, at: number, states: SessionStateFile[]): Promise<Record<string, unknown>> {
+  const { supervisor, paths, version } = ctx.deps
   const body = buildHealth({
     now: at,
     version,
@@ -117,9 +132,22 @@ async function health(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
     running: supervisor.runner.running,
     journalLag: await sessionsBehind(supervisor, paths),
     recentErrors: ctx.errors.recent(),
+    problems: supervisor.home.problems(),
     starting: supervisor.starting,
   })
-  sendJson(req, res, 200, { ...body, ...ctx.deps.extraHealth?.() })
+  return { ...body, ...ctx.deps.extraHealth?.() }
+}
+
+async function dashboard(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const at = ctx.deps.now()
+  const states = liveStates(ctx.deps.supervisor, at)
+  sendJson(req, res, 200, dashboardData({ now: at, health: await healthBody(ctx, at, states), states }))
+}
+
+function dashboardFile(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, path: DashboardPath): void {
+  if (!ctx.assets.ok) throw new HttpError(404, `the dashboard is not available: ${ctx.assets.error}`)
+  const asset = ctx.assets.files.get(path)!
+  sendBody(req, res, 200, asset.body, dashboardHeaders(asset.type))
 }
 
 function listSessions(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {

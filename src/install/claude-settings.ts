@@ -16,6 +16,8 @@ export const HOOK_EVENTS: readonly { event: string; since: string }[] = [
 
 export const HOOK_TIMEOUT_SECONDS = 10
 const MARKER = '/hooks/record-event.sh'
+/** The plugin's name in .claude-plugin/plugin.json: Claude Code keys it as `<name>@<marketplace>`. */
+export const PLUGIN_NAME = 'smart-session-retry'
 
 export type Settings = Record<string, unknown>
 
@@ -29,18 +31,8 @@ interface MatcherGroup {
   hooks?: HookCommand[]
 }
 
-/** `claude --version` prints e.g. "2.1.331 (Claude Code)". */
-export function parseClaudeVersion(text: string): string | null {
-  const match = /(\d+)\.(\d+)\.(\d+)/.exec(text)
-  return match ? `${match[1]}.${match[2]}.${match[3]}` : null
-}
-
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
-  return 0
-}
+export { compareVersions, parseClaudeVersion } from '../os/claude-version.js'
+import { compareVersions } from '../os/claude-version.js'
 
 export function eventsFor(version: string | null): string[] {
   // Unknown version: leave StopFailure out, since naming it on an old version disables every hook;
@@ -94,6 +86,15 @@ export function registeredEvents(settings: Settings): string[] {
   return Object.entries(hooks)
     .filter(([, groups]) => Array.isArray(groups) && (groups as MatcherGroup[]).some(g => Array.isArray(g?.hooks) && g.hooks.some(h => isOurCommand(h?.command))))
     .map(([event]) => event)
+}
+
+/** This plugin's ids that a settings object enables (`enabledPlugins`), whatever the marketplace. */
+export function enabledPluginIds(settings: Settings): string[] {
+  const enabled = settings.enabledPlugins
+  if (!isPlainObject(enabled)) return []
+  return Object.entries(enabled)
+    .filter(([id, on]) => on === true && id.split('@')[0] === PLUGIN_NAME)
+    .map(([id]) => id)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,12 +1,11 @@
 // `session-retry install|uninstall`: our hooks in a Claude Code settings file, for people who don't
 // use plugins. Idempotent; backs the file up before every change; a file that is not valid JSON is
 // never touched.
-import { execFile } from 'node:child_process'
-import { copyFile, readFile, stat } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { mkdir } from 'node:fs/promises'
 import writeFileAtomic from 'write-file-atomic'
-import { addOurHooks, detectIndent, eventsFor, parseClaudeVersion, removeOurHooks, type Settings } from './claude-settings.js'
+import { addOurHooks, detectIndent, enabledPluginIds, eventsFor, registeredEvents, removeOurHooks, type Settings } from './claude-settings.js'
 
 export type Scope = 'user' | 'project' | 'local'
 
@@ -31,12 +30,52 @@ export function settingsFileFor({ scope, claudeConfigDir, cwd }: InstallTarget):
   return join(cwd, '.claude', scope === 'project' ? 'settings.json' : 'settings.local.json')
 }
 
-/** The installed Claude Code's version, or null when it cannot be run. */
-export function claudeVersion(bin: string): Promise<string | null> {
-  return new Promise(resolve => {
-    execFile(bin, ['--version'], { timeout: 15_000 }, (error, stdout) => resolve(error ? null : parseClaudeVersion(String(stdout))))
-  })
+export const SCOPES: readonly Scope[] = ['user', 'project', 'local']
+
+/** What one settings file Claude Code reads holds of ours: hooks written by `install`, the plugin enabled. */
+export interface HookSource {
+  scope: Scope
+  file: string
+  events: string[]
+  plugins: string[]
 }
+
+/**
+ * Every settings file Claude Code reads in `cwd` that holds our hooks or enables our plugin. Two
+ * of them (or the plugin under two marketplaces) mean every event is journaled twice.
+ */
+export function findOurHooks(claudeConfigDir: string, cwd: string): HookSource[] {
+  const seen = new Set<string>()
+  const found: HookSource[] = []
+  for (const scope of SCOPES) {
+    const file = settingsFileFor({ scope, claudeConfigDir, cwd })
+    // In the home folder, the project file is the user file.
+    if (seen.has(file)) continue
+    seen.add(file)
+    const settings = readSettingsOrEmpty(file)
+    const source = { scope, file, events: registeredEvents(settings), plugins: enabledPluginIds(settings) }
+    if (source.events.length || source.plugins.length) found.push(source)
+  }
+  return found
+}
+
+/** Counts each settings file with our hooks and each distinct plugin id once. */
+export function hookRoutes(sources: HookSource[]): string[] {
+  const plugins = [...new Set(sources.flatMap(s => s.plugins))].map(id => `the plugin ${id}`)
+  return [...plugins, ...sources.filter(s => s.events.length).map(s => `hooks in ${s.file}`)]
+}
+
+/** A settings file as an object; {} when it is missing or not a JSON object (a broken file is reported by Claude Code). */
+export function readSettingsOrEmpty(file: string): Settings {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Settings) : {}
+  } catch {
+    return {}
+  }
+}
+
+export { claudeVersion } from '../os/claude-version.js'
 
 export async function installHooks(target: InstallTarget, packageRoot: string, version: string | null, options: { dryRun: boolean; now: number }): Promise<InstallResult> {
   const events = eventsFor(version)

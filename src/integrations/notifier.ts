@@ -47,7 +47,9 @@ export function messageFor(t: NotifiableTransition, timeZone = 'UTC'): Notificat
   }
   if (t.from === 'resuming' && t.to === 'active') {
     const attempt = c.lastResume?.attempt
-    return { title: 'Claude Code session resumed', body: `${who}: ${attempt ? `resume attempt ${attempt} worked` : 'the resume worked'}; the session is working again.` }
+    const d = c.lastResume?.details
+    const did = d && d.turns !== null ? ` (${d.turns} turn${d.turns === 1 ? '' : 's'}${d.resultLine ? `: ${d.resultLine}` : ''})` : ''
+    return { title: 'Claude Code session resumed', body: `${who}: ${attempt ? `resume attempt ${attempt} worked` : 'the resume worked'}${did}; the session is working again.` }
   }
   if (t.to === 'exhausted') {
     return {

@@ -1,16 +1,17 @@
 // The one way a line enters a journal. O_APPEND and a single write() keep concurrent writers
-// from interleaving; O_NOFOLLOW keeps a planted symlink from redirecting the write outside home.
+// from interleaving; the folders are checked and the file opened without following a link
+// (safe-dirs.ts, safe-files.ts), so a planted link cannot redirect the write outside home.
 import { Buffer } from 'node:buffer'
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs'
 import { serializeRecord, type JournalRecord } from './event-record.js'
 import { sessionFile, type HomePaths } from './home-paths.js'
-
-const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0)
+import { ensureHomeDir } from './safe-dirs.js'
+import { openAppendSync } from './safe-files.js'
 
 export function appendRecord(paths: HomePaths, record: JournalRecord): void {
   const file = sessionFile(paths, record.sessionId, 'journal')
-  mkdirSync(paths.eventsDir, { recursive: true, mode: 0o700 })
-  const fd = openSync(file, APPEND_FLAGS, 0o600)
+  ensureHomeDir(paths.home, paths.eventsDir)
+  const fd = openAppendSync(file, { read: true })
   try {
     // A line torn by an earlier full disk must not swallow this one: start on a fresh line.
     const prefix = endsMidLine(fd) ? '\n' : ''

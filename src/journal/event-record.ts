@@ -2,8 +2,12 @@
 // <home>/sessions/events/<session_id>.jsonl. Hooks, the CLI, the HTTP API and the supervisor
 // all write this one shape, so the supervisor has a single path into the machine.
 import { describeBadSessionId, isValidSessionId } from './session-id.js'
+import type { RunDetails, RunOutcome } from '../../state/session-events.js'
+import { EARLIEST_TIME_MS, isPlausibleReset, isValidTime, LATEST_TIME_MS } from '../../state/time-range.js'
 
 export const JOURNAL_SCHEMA_VERSION = 1
+/** A tmux pane id as tmux prints it (`#{pane_id}`, `TMUX_PANE`). */
+export const TMUX_PANE_ID = /^%\d{1,9}$/
 /** Long texts are cut to their tail (a limit banner ends a message) so a line stays one small write. */
 export const MAX_TEXT_CHARS = 8192
 
@@ -40,8 +44,11 @@ export interface JournalRecord {
   resetAt?: number
   /** The Claude Code process that ran the hook, for later liveness checks. */
   claudePid?: number
+  /** The tmux pane the hook's Claude Code runs in (`TMUX_PANE`, `%N`). */
   tmuxPane?: string
   permissionMode?: string
+  /** The attempt of the supervisor's own resumed run that fired this hook (from its environment). */
+  runAttempt?: number
   /** Length only: prompts are the user's words and never stored. */
   promptLength?: number
   truncated?: string[]
@@ -53,6 +60,13 @@ export interface JournalRecord {
   exitCode?: number | null
   limited?: boolean
   pid?: number
+  /** ResumeStarted: the run carries its attempt in its environment. */
+  marked?: boolean
+  /** TmuxContinued: the keys went into the owner's pane (`reason` says what, or why not). */
+  sent?: boolean
+  /** ResumeExited: the supervisor's verdict on the run, and the run's own account. */
+  outcome?: RunOutcome
+  details?: RunDetails
   /** Five-hour usage (0-100) the status line last recorded, when fresh: the adaptive wait uses it. */
   usedPercentage?: number
   /** ScheduleStaggered: the earliest retry time (epoch ms) the supervisor allows this session. */
@@ -66,8 +80,10 @@ export const CONTROL_EVENTS = [
   'LimitReported',
   'ResumeStarted',
   'ResumeExited',
+  'ResumeRefused',
   'OwnerTimeout',
   'ScheduleStaggered',
+  'TmuxContinued',
 ] as const
 export type ControlEvent = (typeof CONTROL_EVENTS)[number]
 
@@ -78,6 +94,7 @@ export interface HookMeta {
   ts: string
   claudePid?: number
   tmuxPane?: string
+  runAttempt?: number
 }
 
 /** Turns Claude Code's hook stdin payload into a journal record, or says why it cannot. */
@@ -122,6 +139,7 @@ export function recordFromHookPayload(payload: unknown, meta: HookMeta): Parsed<
     promptLength: typeof p.prompt === 'string' ? p.prompt.length : undefined,
     claudePid: meta.claudePid,
     tmuxPane: meta.tmuxPane,
+    runAttempt: meta.runAttempt,
   })
   if (truncated.length > 0) record.truncated = truncated
   return { ok: true, value: record }
@@ -137,7 +155,10 @@ export function serializeRecord(record: JournalRecord): string {
   return JSON.stringify(record) + '\n'
 }
 
-/** Reads one journal line back; anything that is not a v1 record is an error, never a throw. */
+/**
+ * Reads one journal line back; anything that is not a v1 record is an error, never a throw. Its
+ * times must be in range: one bad time applied to a session would poison it for good.
+ */
 export function parseJournalLine(line: string): Parsed<JournalRecord> {
   let value: unknown
   try {
@@ -150,7 +171,16 @@ export function parseJournalLine(line: string): Parsed<JournalRecord> {
   if (r.v !== JOURNAL_SCHEMA_VERSION) return { ok: false, error: `unknown schema version ${JSON.stringify(r.v)}` }
   if (typeof r.id !== 'string' || r.id.length === 0) return { ok: false, error: 'missing id' }
   if (typeof r.ts !== 'string' || Number.isNaN(Date.parse(r.ts))) return { ok: false, error: 'missing or invalid ts' }
+  const at = Date.parse(r.ts)
+  if (!isValidTime(at)) return { ok: false, error: `ts ${JSON.stringify(r.ts.slice(0, 40))} is out of range (${TIME_RANGE})` }
   if (typeof r.event !== 'string') return { ok: false, error: 'missing event' }
   if (!isValidSessionId(r.sessionId)) return { ok: false, error: describeBadSessionId(r.sessionId) }
+  for (const field of ['resetAt', 'notBefore'] as const) {
+    if (r[field] !== undefined && !isPlausibleReset(r[field], at)) {
+      return { ok: false, error: `${field} ${JSON.stringify(r[field])} is not a time within a year of ts` }
+    }
+  }
   return { ok: true, value: r as JournalRecord }
 }
+
+const TIME_RANGE = `${new Date(EARLIEST_TIME_MS).getUTCFullYear()} to ${new Date(LATEST_TIME_MS).getUTCFullYear()}`

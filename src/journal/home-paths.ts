@@ -21,6 +21,8 @@ export interface HomePaths {
   lockTarget: string
   tokenFile: string
   usageFile: string
+  /** The page `session-retry dashboard` opens: it hands the token to the browser (0600). */
+  dashboardHandoff: string
 }
 
 /** `SESSION_RETRY_HOME`, else `~/.devflow`; a relative value is taken from `cwd`. */
@@ -49,6 +51,7 @@ export function homePaths(home: string): HomePaths {
     lockTarget: join(home, 'supervisor'),
     tokenFile: join(home, 'api-token'),
     usageFile: join(home, 'usage.json'),
+    dashboardHandoff: join(home, 'dashboard.html'),
   }
 }
 
@@ -59,3 +62,6 @@ export function sessionFile(paths: HomePaths, sessionId: string, kind: SessionFi
   if (!isValidSessionId(sessionId)) throw new Error(`refusing invalid session id ${JSON.stringify(String(sessionId).slice(0, 80))}`)
   return kind === 'journal' ? join(paths.eventsDir, `${sessionId}.jsonl`) : join(paths.sessionsDir, `${sessionId}.json`)
 }
+
+/** Each log in <home>/logs is renamed to `<name>.1` (replacing the previous one) past this size. */
+export const LOG_MAX_BYTES = 8 * 1024 * 1024

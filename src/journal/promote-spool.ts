@@ -1,25 +1,20 @@
 // Stage 2 of the hook (and the supervisor's sweep): move raw events from the spool into the
 // per-session journals. Each spool file is claimed by an atomic rename, so two promoters never
 // append the same event; a claim left by a dead promoter is handed back and promoted again.
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import { Buffer } from 'node:buffer'
+// An event that cannot be appended for a reason that will not pass by itself (a link where the
+// journal should be, a folder in its place) is renamed `<id>.try<n>.event` after each failure and
+// quarantined after MAX_APPEND_TRIES: no promoter retries and logs it forever. A full or
+// read-only disk is not counted: the event waits in the spool until the home is writable again.
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { appendRecord } from './append-record.js'
+import { checkHomeDir } from './safe-dirs.js'
+import { readFileSafe } from './safe-files.js'
+import { keepInQuarantine, withoutPrompts } from './quarantine.js'
 import { recoverLostLimit } from './recover-lost-limit.js'
 import { parseUsageFile } from '../usage/usage-file.js'
 import { assessUsage } from '../usage/usage-snapshot.js'
-import { recordFromHookPayload, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
+import { recordFromHookPayload, TMUX_PANE_ID, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
 import type { HomePaths } from './home-paths.js'
 
 /** Claude Code payloads are a few KB; anything far larger is not a hook event. */
@@ -28,9 +23,15 @@ export const MAX_SPOOL_BYTES = 1024 * 1024
 export const QUARANTINE_KEEP_BYTES = 64 * 1024
 /** A file that does not parse yet may still be being written by its stage 1. */
 export const INCOMPLETE_GRACE_MS = 10_000
+/** Failed appends (for a reason that does not pass by itself) before an event is quarantined. */
+export const MAX_APPEND_TRIES = 3
 
 const EVENT_SUFFIX = '.event'
 const CLAIM_MARK = '.claimed-'
+/** `<id>.event`, or `<id>.try<n>.event` after n failed appends. */
+const SPOOL_NAME = /^(.+?)(?:\.try(\d{1,4}))?\.event$/
+/** Errors of a home that is full or read-only for now: retried, never counted as tries. */
+const PASSING_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY'])
 
 export interface PromoteOptions {
   now: () => number
@@ -38,6 +39,8 @@ export interface PromoteOptions {
   complete?: ReadonlySet<string>
   log: (message: string) => void
   isAlive: (pid: number) => boolean
+  /** Event ids whose "disk full or read-only" failure was already logged (a long-lived promoter keeps it). */
+  reported?: Set<string>
 }
 
 export interface PromoteResult {
@@ -51,13 +54,18 @@ export interface PromoteResult {
 interface SpoolEntry {
   name: string
   id: string
+  /** Failed appends so far (from the name). */
+  tries: number
   mtimeNs: bigint
   mtimeMs: number
   size: number
+  regular: boolean
 }
 
 export function promoteSpool(paths: HomePaths, options: PromoteOptions): PromoteResult {
   const result: PromoteResult = { promoted: 0, quarantined: 0, failed: 0, sessionStarts: 0 }
+  // A spool folder that is a link, or someone else's, is not read at all (it throws why).
+  if (!checkHomeDir(paths.home, paths.spoolDir)) return result
   reclaimAbandoned(paths, options)
   for (const entry of listSpool(paths)) {
     const outcome = promoteOne(paths, entry, options)
@@ -78,11 +86,13 @@ function listSpool(paths: HomePaths): SpoolEntry[] {
   }
   const entries: SpoolEntry[] = []
   for (const name of names) {
-    if (!name.endsWith(EVENT_SUFFIX)) continue
+    const match = SPOOL_NAME.exec(name)
+    if (!match) continue
     try {
-      const stat = statSync(join(paths.spoolDir, name), { bigint: true })
+      const stat = lstatSync(join(paths.spoolDir, name), { bigint: true })
       const mtimeMs = Number(stat.mtimeNs / 1_000_000n)
-      entries.push({ name, id: name.slice(0, -EVENT_SUFFIX.length), mtimeNs: stat.mtimeNs, mtimeMs, size: Number(stat.size) })
+      const tries = Number(match[2] ?? 0)
+      entries.push({ name, id: match[1]!, tries, mtimeNs: stat.mtimeNs, mtimeMs, size: Number(stat.size), regular: stat.isFile() })
     } catch {
       // Promoted by someone else between readdir and stat.
     }
@@ -95,12 +105,19 @@ type Outcome = 'promoted' | 'sessionStart' | 'quarantined' | 'failed' | 'skipped
 
 function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions): Outcome {
   const file = join(paths.spoolDir, entry.name)
+  if (!entry.regular) {
+    // Stage 1 writes regular files only: a link or a FIFO here was planted. Removing it is safe
+    // (unlink removes the link itself) and reading it is not.
+    unlinkQuietly(file)
+    options.log(`session-retry: removed ${file} from the spool: not a regular file`)
+    return 'quarantined'
+  }
   if (entry.size > MAX_SPOOL_BYTES) {
     return quarantine(paths, entry, file, `event is ${entry.size} bytes (at most ${MAX_SPOOL_BYTES})`, options)
   }
   let content: string
   try {
-    content = readFileSync(file, 'utf8')
+    content = readFileSafe(file)
   } catch {
     return 'skipped'
   }
@@ -120,13 +137,30 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   try {
     appendRecord(paths, parsed.value)
   } catch (error) {
-    rename(claimed, file)
-    options.log(`session-retry: could not append event ${entry.id} to the journal, kept in the spool: ${describe(error)}`)
-    return 'failed'
+    return appendFailed(paths, entry, claimed, error, options)
   }
+  options.reported?.delete(entry.id)
   unlinkQuietly(claimed)
   if (parsed.value.event === 'SessionEnd') appendRecoveredLimit(paths, parsed.value, options)
   return parsed.value.event === 'SessionStart' ? 'sessionStart' : 'promoted'
+}
+
+function appendFailed(paths: HomePaths, entry: SpoolEntry, claimed: string, error: unknown, options: PromoteOptions): Outcome {
+  const code = (error as NodeJS.ErrnoException).code ?? ''
+  if (PASSING_ERRORS.has(code)) {
+    rename(claimed, join(paths.spoolDir, entry.name))
+    if (!options.reported?.has(entry.id)) options.log(`session-retry: could not append event ${entry.id} to the journal, kept in the spool until the home is writable: ${describe(error)}`)
+    options.reported?.add(entry.id)
+    return 'failed'
+  }
+  const tries = entry.tries + 1
+  if (tries >= MAX_APPEND_TRIES) {
+    rename(claimed, join(paths.spoolDir, entry.name))
+    return quarantine(paths, entry, join(paths.spoolDir, entry.name), `could not be appended to the journal (${tries} tries): ${describe(error)}`, options)
+  }
+  rename(claimed, join(paths.spoolDir, `${entry.id}.try${tries}${EVENT_SUFFIX}`))
+  if (tries === 1) options.log(`session-retry: could not append event ${entry.id} to the journal, kept in the spool (quarantined after ${MAX_APPEND_TRIES} tries): ${describe(error)}`)
+  return 'failed'
 }
 
 function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, options: PromoteOptions): void {
@@ -138,7 +172,11 @@ function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, optio
   }
 }
 
-/** Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane>\n` then the raw hook payload. */
+/**
+ * Spool file: `ssr1 <hook parent pid> <claude pid> <tmux pane> <run attempt>\n` then the raw hook
+ * payload. Fields are single-space separated and may be empty; files written before a field existed
+ * simply lack it.
+ */
 export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalRecord> {
   const newline = content.indexOf('\n')
   // Stage 1 creates the file, then writes the header: an empty or header-less file may still be growing.
@@ -147,6 +185,7 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   if (fields[0] !== 'ssr1') return { ok: false, error: 'not a spool file (missing ssr1 header)' }
   const claudePid = Number(fields[2])
   const pane = fields[3]
+  const runAttempt = Number(fields[4])
   const body = content.slice(newline + 1)
   let payload: unknown
   try {
@@ -156,14 +195,15 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   }
   const full: HookMeta = { ...meta }
   if (Number.isSafeInteger(claudePid) && claudePid > 1) full.claudePid = claudePid
-  if (pane && /^%\d{1,9}$/.test(pane)) full.tmuxPane = pane
+  if (pane && TMUX_PANE_ID.test(pane)) full.tmuxPane = pane
+  if (fields[4] && /^\d{1,6}$/.test(fields[4]) && runAttempt >= 1) full.runAttempt = runAttempt
   return recordFromHookPayload(payload, full)
 }
 
 /** The status line's five-hour figure, written into the journal so a replay decides the same way. */
 function freshUsage(paths: HomePaths, now: number): number | null {
   try {
-    const parsed = parseUsageFile(readFileSync(paths.usageFile, 'utf8'))
+    const parsed = parseUsageFile(readFileSafe(paths.usageFile))
     if (!parsed.ok) return null
     const reading = assessUsage(parsed.usage, now)
     return reading.status === 'ok' && !reading.stale ? (parsed.usage.fiveHour?.usedPercentage ?? null) : null
@@ -176,24 +216,24 @@ function quarantine(paths: HomePaths, entry: SpoolEntry, file: string, why: stri
   const claimed = `${file}${CLAIM_MARK}${process.pid}`
   if (!rename(file, claimed)) return 'skipped'
   try {
-    mkdirSync(paths.quarantineDir, { recursive: true, mode: 0o700 })
-    const target = join(paths.quarantineDir, entry.name)
-    if (entry.size > QUARANTINE_KEEP_BYTES) {
-      writeFileSync(target, readHead(claimed, QUARANTINE_KEEP_BYTES), { mode: 0o600 })
-      unlinkQuietly(claimed)
-    } else {
-      renameSync(claimed, target)
-    }
+    // The user's prompt never reaches the disk outside the spool, not even in quarantine.
+    keepInQuarantine(paths, `${entry.id}${EVENT_SUFFIX}`, withoutPrompts(readFileSafe(claimed, QUARANTINE_KEEP_BYTES)))
+    unlinkQuietly(claimed)
     options.log(`session-retry: event ${entry.id} quarantined in ${paths.quarantineDir}: ${why}`)
     return 'quarantined'
   } catch (error) {
-    rename(claimed, file)
-    options.log(`session-retry: could not quarantine event ${entry.id} (${why}): ${describe(error)}`)
+    // Counted like a failed append, so a quarantine that keeps failing is not logged forever.
+    const tries = entry.tries + 1
+    rename(claimed, join(paths.spoolDir, `${entry.id}.try${Math.min(tries, 9999)}${EVENT_SUFFIX}`))
+    if (tries <= MAX_APPEND_TRIES) options.log(`session-retry: could not quarantine event ${entry.id} (${why}): ${describe(error)}`)
     return 'failed'
   }
 }
 
-/** Claims whose promoter died before finishing go back to the spool. */
+/**
+ * Claims whose promoter died before finishing go back to the spool, and so do this process's own:
+ * a sweep runs synchronously, so one left from an earlier sweep is not in progress.
+ */
 function reclaimAbandoned(paths: HomePaths, options: PromoteOptions): void {
   let names: string[]
   try {
@@ -205,19 +245,8 @@ function reclaimAbandoned(paths: HomePaths, options: PromoteOptions): void {
     const mark = name.lastIndexOf(CLAIM_MARK)
     if (mark === -1) continue
     const pid = Number(name.slice(mark + CLAIM_MARK.length))
-    if (pid === process.pid || (Number.isSafeInteger(pid) && options.isAlive(pid))) continue
+    if (pid !== process.pid && Number.isSafeInteger(pid) && options.isAlive(pid)) continue
     rename(join(paths.spoolDir, name), join(paths.spoolDir, name.slice(0, mark)))
-  }
-}
-
-function readHead(file: string, bytes: number): Buffer {
-  const fd = openSync(file, 'r')
-  try {
-    const buffer = Buffer.alloc(bytes)
-    const n = readSync(fd, buffer, 0, bytes, 0)
-    return buffer.subarray(0, n)
-  } finally {
-    closeSync(fd)
   }
 }
 
@@ -243,11 +272,4 @@ function describe(error: unknown): string {
   return e.code ? `${e.code}: ${e.message}` : String(e?.message ?? e)
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+export { isProcessAlive } from '../os/process-identity.js'

@@ -1,5 +1,6 @@
 // Reads one transcript limit row (facts §3): the exact reset Claude Code stored, the kind, and
 // the banner text as a fallback. Pure: the caller passes `now` and the zone.
+import { isPlausibleReset, isValidTime } from '../../state/time-range.js'
 import { parseLimitMessage, type LimitKind, type LimitParse, type ResetSource } from './parse-limit-message.js'
 
 export type Row = Record<string, unknown>
@@ -51,16 +52,15 @@ const KINDS: Record<string, LimitKind> = {
 export function toLimit(row: Row, next: Row | null, options: RowContext): TranscriptLimit {
   const timestamp = typeof row.timestamp === 'string' ? row.timestamp : null
   const printedAt = timestamp === null ? NaN : Date.parse(timestamp)
+  const seenAt = isValidTime(printedAt) ? printedAt : options.now
   const text = rowText(row)
   // The banner was printed when the row was written: reading it "as of then" keeps bare times
   // ("resets 4am") from going stale or rolling over to tomorrow.
-  const parsed = parseLimitMessage(text, {
-    now: Number.isFinite(printedAt) ? printedAt : options.now,
-    timeZone: options.timeZone,
-  })
-  const exact = exactReset(row)
+  const parsed = parseLimitMessage(text, { now: seenAt, timeZone: options.timeZone })
+  const { exact, ignored } = exactReset(row, seenAt)
   const base = fromText(parsed, exact !== null)
   if (exact) base.reasons.unshift(`reset from ${exact.field} (exact, stored by Claude Code)`)
+  for (const field of ignored) base.reasons.unshift(`${field} is not a time within a year of the row; ignored`)
   return {
     ...base,
     ...(exact ?? {}),
@@ -105,22 +105,30 @@ interface ExactReset {
   kind?: LimitKind
 }
 
-function exactReset(row: Row): ExactReset | null {
+/**
+ * The first stored reset that is a plausible time: one far from when the row was written (a
+ * resetsAt of 1e14) is a corrupt or hostile value, ignored (and named) so the banner text decides.
+ */
+function exactReset(row: Row, seenAt: number): { exact: ExactReset | null; ignored: ResetField[] } {
   const quota = asRow(row.quotaLimits)
   const info = asRow(asRow(row.apiErrorParams)?.rate_limit_info)
-  const [holder, field]: [Row | null, ResetField] = isEpoch(quota?.resetsAt)
-    ? [quota, 'quotaLimits.resetsAt']
-    : [info, 'apiErrorParams.rate_limit_info.resetsAt']
-  if (!holder || !isEpoch(holder.resetsAt)) return null
-  const type = [quota?.rateLimitType, info?.rateLimitType].find((x): x is string => typeof x === 'string') ?? null
-  return {
-    resetAt: holder.resetsAt * 1000, // stored as epoch seconds
-    source: 'transcript',
-    field,
-    rateLimitType: type,
-    stale: false,
-    ...(type !== null ? { kind: KINDS[type] ?? 'unknown' } : {}),
+  const ignored: ResetField[] = []
+  const candidates: [Row | null, ResetField][] = [
+    [quota, 'quotaLimits.resetsAt'],
+    [info, 'apiErrorParams.rate_limit_info.resetsAt'],
+  ]
+  for (const [holder, field] of candidates) {
+    if (!holder || !isEpoch(holder.resetsAt)) continue
+    const resetAt = holder.resetsAt * 1000 // stored as epoch seconds
+    if (!isPlausibleReset(resetAt, seenAt)) {
+      ignored.push(field)
+      continue
+    }
+    const type = [quota?.rateLimitType, info?.rateLimitType].find((x): x is string => typeof x === 'string') ?? null
+    const exact: ExactReset = { resetAt, source: 'transcript', field, rateLimitType: type, stale: false, ...(type !== null ? { kind: KINDS[type] ?? 'unknown' } : {}) }
+    return { exact, ignored }
   }
+  return { exact: null, ignored }
 }
 
 function isEpoch(value: unknown): value is number {

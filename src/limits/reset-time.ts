@@ -7,19 +7,24 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
 /**
- * A wall time whose reset already passed less than this long ago means "the reset has just
- * passed" (resetAt is returned, in the past); one that passed longer ago is stale text: the
- * banner is old and its time says nothing about the next reset, so no instant is invented.
+ * The just-passed window. An undated time ("resets 3am") that passed at most this long ago means
+ * the reset has just happened (resetAt is returned, in the past: resume now); one that passed
+ * longer ago means its next occurrence (tomorrow's 3am). Why one hour: every reader in the
+ * product reads a banner as of the moment it was printed (the hook event, the transcript row's
+ * timestamp), and Claude Code prints a bare time only for a reset less than 24 h ahead, rounded
+ * down to the minute. So a fresh banner's time is at most a minute in the past, and a time
+ * further back is either a banner read late or a reset up to 24 h ahead; a longer window would
+ * read fresh weekly banners (reset 21-24 h ahead) as already reset and waste attempts on them.
+ * One hour covers the minute rounding, a hook or wrapper that records the text late, and a
+ * laptop that slept through a short reset; docs/limit-texts.md has the whole argument.
  */
-export const STALE_AFTER_MS = 3 * HOUR
+export const STALE_AFTER_MS = 1 * HOUR
 
 /**
- * How far ahead an undated time ("3am") may lie. Claude Code prints a bare time for resets up to
- * 24 h away, but the 5-hour session window is by far the most common limit, so a bare time more
- * than 12 h ahead is more likely an old banner read late than a fresh one (the occurrence
- * nearest to `now` wins). The transcript's exact `resetsAt` covers the rare weekly case.
+ * How far ahead an undated time may lie: Claude Code prints a bare time for any reset up to 24 h
+ * away (a date beyond that), so the next occurrence within 24 h is the one meant.
  */
-export const UNDATED_MAX_AHEAD_MS = 12 * HOUR
+export const UNDATED_MAX_AHEAD_MS = 24 * HOUR
 
 /**
  * How far ahead a date without a year ("Oct 6, 6pm") may lie: weekly limits reset within 7 days
@@ -35,19 +40,26 @@ const MONTH_RE =
 const WEEKDAY_RE =
   'mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?'
 
-// Date part (optional), then a 12-hour or 24-hour time, then an optional "(Zone)".
+const ORDINAL = '(?:st|nd|rd|th)?'
+const TIME =
+  '(?:(?<h12>\\d{1,2})(?::(?<m12>\\d{2}))?\\s*(?<ampm>[ap])(?:m|\\.m\\.?)(?![a-z])' +
+  '|(?<h24>\\d{1,2}):(?<m24>\\d{2})(?![\\d:]))'
+// Before the time: a weekday, a month and day (and year), or both ("Mon 12:00am", "Oct 6, 6pm",
+// "Fri, Apr 24, 4am", "Friday, April 24 at 4:00 AM"). After it, the same in the other order
+// ("4:00 AM Friday Apr 24"). Then an optional "(Zone)".
 const ABSOLUTE_RE = new RegExp(
-  '^(?:at\\s+|on\\s+)?' +
-    `(?:(?:(?<month>${MONTH_RE})\\.?\\s+(?<day>\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(?<year>\\d{4}))?` +
-    `|(?<weekday>${WEEKDAY_RE})\\.?)(?:\\s*,\\s*(?:at\\s+)?|\\s+at\\s+|\\s+))?` +
-    '(?:(?<h12>\\d{1,2})(?::(?<m12>\\d{2}))?\\s*(?<ampm>[ap])(?:m|\\.m\\.?)(?![a-z])' +
-    '|(?<h24>\\d{1,2}):(?<m24>\\d{2})(?![\\d:]))' +
+  '^(?:at\\s+|on\\s+|by\\s+)?' +
+    `(?:(?<weekday>${WEEKDAY_RE})\\.?,?\\s+(?:at\\s+)?)?` +
+    `(?:(?<month>${MONTH_RE})\\.?\\s+(?<day>\\d{1,2})${ORDINAL}(?:,?\\s+(?<year>\\d{4}))?(?:\\s*,\\s*(?:at\\s+)?|\\s+at\\s+|\\s+))?` +
+    TIME +
+    `(?:,?\\s+(?:on\\s+)?(?<weekday2>${WEEKDAY_RE})\\.?)?` +
+    `(?:,?\\s+(?<month2>${MONTH_RE})\\.?\\s+(?<day2>\\d{1,2})${ORDINAL}(?:,?\\s+(?<year2>\\d{4}))?)?` +
     '(?:\\s*\\((?<zone>[^()]{1,64})\\))?',
   'i',
 )
 
 const RELATIVE_RE =
-  /^in\s+((?:(?:\d+(?:\.\d+)?|an?)\s*(?:days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])[\s,]*(?:and\s+)?)+)/i
+  /^in:?\s+((?:(?:\d+(?:\.\d+)?|an?)\s*(?:days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])[\s,]*(?:and\s+)?)+)/i
 const RELATIVE_PART_RE = /(\d+(?:\.\d+)?|an?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])/gi
 
 // A parenthesised word that looks like a zone name; anything else in brackets is not a zone.
@@ -98,11 +110,15 @@ function toWallTime(g: Record<string, string | undefined>): WallTime | null {
   const time = g.h12 !== undefined ? twelveHour(g) : twentyFourHour(g)
   if (!time) return null
   const zone = g.zone?.trim()
+  const month = g.month ?? g.month2
+  const weekday = g.weekday ?? g.weekday2
+  const year = g.year ?? g.year2
+  const day = g.day ?? g.day2
   return {
-    year: g.year ? Number(g.year) : null,
-    month: g.month ? MONTHS.indexOf(g.month.slice(0, 3).toLowerCase()) + 1 : null,
-    day: g.day ? Number(g.day) : null,
-    weekday: g.weekday ? WEEKDAYS.indexOf(g.weekday.slice(0, 3).toLowerCase()) + 1 : null,
+    year: year ? Number(year) : null,
+    month: month ? MONTHS.indexOf(month.slice(0, 3).toLowerCase()) + 1 : null,
+    day: day ? Number(day) : null,
+    weekday: weekday ? WEEKDAYS.indexOf(weekday.slice(0, 3).toLowerCase()) + 1 : null,
     ...time,
     zoneName: zone && ZONE_LIKE_RE.test(zone) ? zone : null,
   }
@@ -136,9 +152,9 @@ export interface ResolvedReset {
 
 /**
  * Picks the instant a wall time means, seen from `now`, in `zone` (already validated).
- * Dated and weekday times take the next such date; undated ones the next occurrence within
- * UNDATED_MAX_AHEAD_MS. In every case an occurrence that passed at most STALE_AFTER_MS ago wins
- * (the reset has just passed), and anything else is stale.
+ * An occurrence that passed at most STALE_AFTER_MS ago wins (the reset has just passed);
+ * otherwise the next occurrence, if it lies within reach (UNDATED_MAX_AHEAD_MS for a bare time,
+ * 7 days for a weekday, DATED_MAX_AHEAD_MS for a date); anything else is stale.
  */
 export function resolveWallTime(wall: WallTime, zone: string, now: number): ResolvedReset {
   if (wall.year !== null) return exactDate(wall, zone)
@@ -149,12 +165,13 @@ export function resolveWallTime(wall: WallTime, zone: string, now: number): Reso
     return { resetAt: prev, stale: false, reason: `${what} passed ${minutes(now - prev)} ago: the reset is over` }
   }
   if (next !== undefined && next - now <= maxAhead) {
-    return { resetAt: next, stale: false, reason: `${what}: next occurrence, in ${minutes(next - now)}` }
+    const passed = prev !== undefined && now - prev < DAY ? `passed ${minutes(now - prev)} ago, beyond the ${minutes(STALE_AFTER_MS)} just-passed window; ` : ''
+    return { resetAt: next, stale: false, reason: `${what}: ${passed}next occurrence, in ${minutes(next - now)}` }
   }
   return {
     resetAt: null,
     stale: true,
-    reason: `${what} is stale: it passed more than ${STALE_AFTER_MS / HOUR} h ago and its next occurrence is implausibly far`,
+    reason: `${what} is stale: it passed more than ${minutes(STALE_AFTER_MS)} ago and its next occurrence is implausibly far`,
   }
 }
 

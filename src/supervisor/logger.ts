@@ -1,8 +1,11 @@
 // JSON lines in <home>/logs/session-retry.log. Appends are synchronous so the last words
 // before a crash are on disk; a logger that cannot write never takes the supervisor down.
-import { appendFileSync, mkdirSync } from 'node:fs'
+// The file is opened without following a link, in a checked folder, and rotated at LOG_MAX_BYTES.
 import { dirname } from 'node:path'
 import type { LogLevel } from '../config/load-config.js'
+import { LOG_MAX_BYTES } from '../journal/home-paths.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
+import { appendFileSafe } from '../journal/safe-files.js'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
@@ -15,13 +18,16 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void
 }
 
+/** `file` is <home>/logs/<name>; its folders are created and checked on every write (a few lstat calls). */
 export function createFileLogger(file: string, level: LogLevel, now: () => number = Date.now, echo?: (line: string) => void): Logger {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  const logsDir = dirname(file)
+  const home = dirname(logsDir)
   const write = (at: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (RANK[at] < RANK[level]) return
-    const line = JSON.stringify({ ts: new Date(now()).toISOString(), level: at, msg, ...fields }) + '\n'
+    const line = JSON.stringify({ ts: isoNow(now), level: at, msg, ...fields }) + '\n'
     try {
-      appendFileSync(file, line, { mode: 0o600 })
+      ensureHomeDir(home, logsDir)
+      appendFileSafe(file, line, { maxBytes: LOG_MAX_BYTES })
     } catch {
       // The log is a convenience; the state files are the record.
     }
@@ -33,4 +39,10 @@ export function createFileLogger(file: string, level: LogLevel, now: () => numbe
     warn: (msg, fields) => write('warn', msg, fields),
     error: (msg, fields) => write('error', msg, fields),
   }
+}
+
+/** A clock gone wrong must not make logging throw. */
+function isoNow(now: () => number): string {
+  const date = new Date(now())
+  return Number.isNaN(date.getTime()) ? String(now()) : date.toISOString()
 }

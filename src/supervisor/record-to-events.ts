@@ -3,9 +3,11 @@
 // transcript row is a limit becomes `limit.detected` with the best reset time available
 // (transcript epoch > banner text > none; facts, section 3).
 import type { JournalRecord } from '../journal/event-record.js'
+import { firstLine } from './run-outcome.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { readTranscriptLimit, type TranscriptLimit } from '../limits/read-transcript-limit.js'
-import type { LimitDetectedEvent, SessionEvent } from '../../state/session-events.js'
+import { TMUX_PANE_ID } from '../journal/event-record.js'
+import { AUTO_RESUME_RESULTS, isPermissionMode, RUN_OUTCOMES, type AutoResumeResult, type HookFacts, type LimitDetectedEvent, type RunDetails, type SessionEvent } from '../../state/session-events.js'
 
 export interface TranslateOptions {
   /** Zone of the machine Claude Code runs on, for banner times without a zone. */
@@ -37,9 +39,29 @@ const TRANSIENT_ERRORS: Record<string, LimitDetectedEvent['kind']> = {
 }
 
 export async function recordToEvents(record: JournalRecord, options: TranslateOptions): Promise<SessionEvent[]> {
-  const at = Date.parse(record.ts)
-  // Subagent failures are not the main session's (facts, section 2).
   if (record.agentId) return []
+  const facts = hookFacts(record)
+  return (await translate(record, options)).map(event => (isHookEvent(event) ? { ...event, ...facts } : event))
+}
+
+const HOOK_EVENT_TYPES = new Set<SessionEvent['type']>(['session.started', 'prompt.submitted', 'turn.completed', 'limit.detected', 'turn.failed', 'session.ended', 'owner.autoResume'])
+
+function isHookEvent(event: SessionEvent): boolean {
+  return HOOK_EVENT_TYPES.has(event.type)
+}
+
+/** Which of our runs fired the hook, and the session's permission mode, when the line says. */
+function hookFacts(record: JournalRecord): HookFacts {
+  if (record.origin !== 'hook') return {}
+  const facts: HookFacts = {}
+  if (Number.isSafeInteger(record.runAttempt) && record.runAttempt! >= 1) facts.runAttempt = record.runAttempt
+  if (isPermissionMode(record.permissionMode)) facts.permissionMode = record.permissionMode
+  if (typeof record.tmuxPane === 'string' && TMUX_PANE_ID.test(record.tmuxPane)) facts.tmuxPane = record.tmuxPane
+  return facts
+}
+
+async function translate(record: JournalRecord, options: TranslateOptions): Promise<SessionEvent[]> {
+  const at = Date.parse(record.ts)
   switch (record.event) {
     case 'SessionStart':
       return [
@@ -60,6 +82,8 @@ export async function recordToEvents(record: JournalRecord, options: TranslateOp
       return [withUsage(record, await limitFromStopFailure(record, at, options))]
     case 'SessionEnd':
       return [{ type: 'session.ended', at, reason: record.reason ?? 'other' }]
+    case 'Notification':
+      return autoResumeFromNotification(record, at)
     case 'ResumeRequested':
       return [{ type: 'resume.requested', at }]
     case 'ScheduleCancelled':
@@ -67,11 +91,34 @@ export async function recordToEvents(record: JournalRecord, options: TranslateOp
     case 'LimitReported':
       return [{ ...limitFromReport(record, at, options), ...(record.cwd ? { cwd: record.cwd } : {}), ...(record.transcriptPath ? { transcriptPath: record.transcriptPath } : {}) }]
     case 'ResumeStarted':
-      return [{ type: 'resume.started', at, attempt: record.attempt ?? 1, mode: record.mode === 'owner' ? 'owner' : 'spawn' }]
+      return [
+        {
+          type: 'resume.started',
+          at,
+          attempt: record.attempt ?? 1,
+          mode: record.mode === 'owner' || record.mode === 'tmux' ? record.mode : 'spawn',
+          ...(isPermissionMode(record.permissionMode) ? { permissionMode: record.permissionMode } : {}),
+          ...(record.marked === true ? { marked: true } : {}),
+        },
+      ]
     case 'ResumeExited':
-      return [{ type: 'resume.exited', at, attempt: record.attempt ?? 1, exitCode: record.exitCode ?? null, limited: record.limited === true }]
+      return [
+        {
+          type: 'resume.exited',
+          at,
+          attempt: record.attempt ?? 1,
+          exitCode: record.exitCode ?? null,
+          limited: record.limited === true,
+          ...(RUN_OUTCOMES.includes(record.outcome!) ? { outcome: record.outcome } : {}),
+          ...(record.details ? { details: runDetails(record.details) } : {}),
+        },
+      ]
+    case 'ResumeRefused':
+      return [{ type: 'resume.refused', at, reason: record.reason ?? 'not resumed automatically' }]
     case 'OwnerTimeout':
       return [{ type: 'owner.timeout', at }]
+    case 'TmuxContinued':
+      return [{ type: 'tmux.continued', at, attempt: record.attempt ?? 1, sent: record.sent === true, detail: (record.reason ?? 'no reason given').slice(0, 300) }]
     case 'ScheduleStaggered':
       return Number.isFinite(record.notBefore) ? [{ type: 'schedule.staggered', at, notBefore: record.notBefore! }] : []
     default:
@@ -89,6 +136,41 @@ function parseOptions(at: number, options: TranslateOptions): { now: number; tim
     get timeZone() {
       return options.timeZone
     },
+  }
+}
+
+/** Claude Code's auto-continue reports itself as Notification `quota_auto_resume_<result>`; other notifications mean nothing here. */
+export const AUTO_RESUME_NOTIFICATION_PREFIX = 'quota_auto_resume_'
+const MAX_AUTO_RESUME_MESSAGE = 300
+
+function autoResumeFromNotification(record: JournalRecord, at: number): SessionEvent[] {
+  const type = record.notificationType ?? ''
+  if (!type.startsWith(AUTO_RESUME_NOTIFICATION_PREFIX)) return []
+  const result = type.slice(AUTO_RESUME_NOTIFICATION_PREFIX.length)
+  if (!(AUTO_RESUME_RESULTS as readonly string[]).includes(result)) return []
+  const message = record.message?.trim().slice(0, MAX_AUTO_RESUME_MESSAGE)
+  return [
+    {
+      type: 'owner.autoResume',
+      at,
+      result: result as AutoResumeResult,
+      ...(message ? { message } : {}),
+      ...(record.claudePid ? { claudePid: record.claudePid } : {}),
+    },
+  ]
+}
+
+/** A journal line is data from disk: keep only well-formed fields. */
+function runDetails(raw: Partial<RunDetails>): RunDetails {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : null)
+  return {
+    turns: num(raw.turns),
+    costUsd: num(raw.costUsd),
+    deniedTools: Array.isArray(raw.deniedTools) ? raw.deniedTools.filter((t): t is string => typeof t === 'string').slice(0, 20).map(t => t.slice(0, 100)) : [],
+    resultLine: str(raw.resultLine, 300),
+    terminalReason: str(raw.terminalReason, 100),
+    startError: str(raw.startError, 300),
   }
 }
 
@@ -114,6 +196,8 @@ async function limitFromStopFailure(record: JournalRecord, at: number, options: 
   if (row && (row.limited || row.transient)) return fromRow(row, at)
   const parsed = parseLimitMessage(record.lastAssistantMessage ?? '', parseOptions(at, options))
   if (parsed.limited || parsed.transient) return fromBanner(parsed, at, 'banner')
+  // A limit no reset clears (an organisation setting, credits gone): waiting would only waste attempts.
+  if (parsed.category === 'blocked') return { type: 'turn.failed', at, error: `a limit no reset clears: ${firstLine(record.lastAssistantMessage ?? null) ?? 'no text'}` }
   // Claude Code said rate_limit but neither the row nor the text told more: a limit, time unknown.
   return { type: 'limit.detected', at, kind: 'unknown', resetAt: null, source: 'hook', transient: false }
 }

@@ -1,25 +1,37 @@
 // When a session falls due: continue it the right way, once. An owner that still has the session
 // open gets the first chance (its own auto-continue); otherwise `claude --resume <id> -p <prompt>`
-// runs in the session's folder. The attempt is journaled and applied (state `resuming`, persisted)
-// BEFORE the process starts, so a crash can never start the same attempt twice.
-import { spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+// runs in the session's folder, in the permission mode the session ran in (resume-plan.ts). The
+// attempt is journaled and applied (state `resuming`, persisted) BEFORE the process starts, so a
+// crash can never start the same attempt twice; the run itself waits at a gate until its identity
+// is on disk (run-gate.ts), so a restarted supervisor always knows whether it ran and what it did.
+import { closeSync, fstatSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
 import { JOURNAL_SCHEMA_VERSION, type JournalRecord } from '../journal/event-record.js'
 import type { HomePaths } from '../journal/home-paths.js'
-import { isProcessAlive } from '../journal/promote-spool.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
+import { openAppendSync, openReadSync, readFileSafe, writeFileAtomicSync } from '../journal/safe-files.js'
 import { readTranscriptLimit } from '../limits/read-transcript-limit.js'
+import { parseLimitMessage } from '../limits/parse-limit-message.js'
+import { claudeVersion } from '../os/claude-version.js'
+import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from '../os/process-identity.js'
 import type { Logger } from './logger.js'
 import { checkOwner } from './owner-liveness.js'
+import { capabilitiesFor, planResume, type CliCapabilities } from './resume-plan.js'
+import { runEnvironment, spawnGated } from './run-gate.js'
+import { classifyRun, NOT_STARTED_EXIT, NOT_STARTED_MARK, parseRunResult, type RunEvidence } from './run-outcome.js'
 import type { SessionRuntime } from './session-runtime.js'
+import { continueInPane, tmuxRunner, tmuxSocketOf, type PaneContinueInput, type PaneContinueResult } from './tmux-continue.js'
 
 function localDay(ms: number): string {
   const d = new Date(ms)
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`
 }
+
+/** How much of a run's log is read for its result object. */
+const LOG_TAIL_BYTES = 256 * 1024
 
 export interface RunnerDeps {
   config: Config
@@ -31,6 +43,10 @@ export interface RunnerDeps {
   onExit: (sessionId: string) => void
   /** Re-check a session later (spawns are spaced by `staggerMs`). */
   recheckIn: (sessionId: string, ms: number) => void
+  /** What the installed CLI supports; default: ask `claude --version` once. */
+  detectCli?: () => Promise<CliCapabilities>
+  /** Types into an open session's tmux pane (tests replace tmux itself). */
+  continueInPane?: (input: PaneContinueInput) => Promise<PaneContinueResult>
 }
 
 export interface ResumeCounters {
@@ -44,6 +60,7 @@ export class ResumeRunner {
   private readonly reported = new Set<string>()
   private lastSpawnAt = -Infinity
   private readonly spawnDays: string[] = []
+  private cli: Promise<CliCapabilities> | null = null
   readonly counters: ResumeCounters = { started: 0, succeeded: 0, failed: 0 }
 
   constructor(private readonly deps: RunnerDeps) {}
@@ -85,12 +102,34 @@ export class ResumeRunner {
       this.deps.recheckIn(id, wait)
       return
     }
-    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'spawn' })
+    const plan = planResume({
+      sessionId: id,
+      sessionMode: context.permissionMode,
+      override: config.permissionModeOverride,
+      allowBypass: config.allowBypass,
+      userArgs: config.claudeArgs,
+      prompt: config.resumePrompt,
+      cli: await this.capabilities(),
+    })
+    const refusal = folderProblem(context.cwd) ?? (plan.ok ? null : plan.reason)
+    if (refusal !== null || !plan.ok) {
+      log.warn('not resuming automatically: the user has to', { sessionId: id, reason: refusal })
+      this.journal(id, { event: 'ResumeRefused', reason: refusal ?? 'not resumable' })
+      await apply()
+      return
+    }
+    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'spawn', marked: true, ...(plan.permissionMode ? { permissionMode: plan.permissionMode } : {}) })
     await apply()
     if (rt.state !== 'resuming' || rt.context.lastResume?.attempt !== attempt) return
     this.lastSpawnAt = this.deps.now()
     if (!manual) this.spawnDays.push(localDay(this.lastSpawnAt))
-    this.start(rt, attempt)
+    this.start(rt, attempt, rt.context.cwd!, plan.args)
+  }
+
+  /** Asked once per supervisor: which flags the installed Claude Code understands. */
+  capabilities(): Promise<CliCapabilities> {
+    this.cli ??= this.deps.detectCli?.() ?? claudeVersion(this.deps.config.claudeBin).then(capabilitiesFor)
+    return this.cli
   }
 
   /** Automatic resumes started today (local calendar day); counted from the resume logs at start. */
@@ -119,39 +158,37 @@ export class ResumeRunner {
     }
   }
 
-  private start(rt: SessionRuntime, attempt: number): void {
+  private start(rt: SessionRuntime, attempt: number, cwd: string, args: string[]): void {
     const { config, paths, log } = this.deps
     const id = rt.sessionId
     const startedAt = this.deps.now()
-    mkdirSync(paths.resumeLogsDir, { recursive: true, mode: 0o700 })
-    const output = openSync(join(paths.resumeLogsDir, `${id}.${attempt}.log`), 'a', 0o600)
-    const args = [...config.claudeArgs, '--resume', id, '-p', config.resumePrompt]
+    ensureHomeDir(paths.home, paths.resumeLogsDir)
+    const output = openAppendSync(this.logFile(id, attempt))
     this.inflight.set(id, { attempt, pid: null })
     this.counters.started++
     let finished = false
     const finish = (exitCode: number | null, why: string) => {
       if (finished) return
       finished = true
-      rmSync(this.pidFile(id, attempt), { force: true })
       void this.exited(rt, attempt, startedAt, exitCode, why)
     }
+    let gate: ReturnType<typeof spawnGated> | null = null
     try {
-      const child = spawn(config.claudeBin, args, {
-        cwd: rt.context.cwd ?? paths.home,
-        env: { ...process.env, SESSION_RETRY_HOME: paths.home },
-        stdio: ['ignore', output, output],
-        // Its own process group: a Ctrl-C on the supervisor must not cut a resumed session short.
-        detached: true,
-      })
-      if (child.pid) {
-        writeFileSync(this.pidFile(id, attempt), `${child.pid}\n`, { mode: 0o600 })
-        this.inflight.set(id, { attempt, pid: child.pid })
-      }
-      log.info('resume started', { sessionId: id, attempt, pid: child.pid ?? null, cwd: rt.context.cwd, bin: config.claudeBin })
-      child.on('error', error => finish(null, `could not start ${config.claudeBin}: ${error.message}`))
+      gate = spawnGated({ bin: config.claudeBin, args, cwd, env: runEnvironment(process.env, paths.home, attempt), logFd: output })
+      const child = gate.child
+      child.on('error', error => finish(null, `could not start the run: ${error.message}`))
       child.on('exit', (code, signal) => finish(code, signal ? `killed by ${signal}` : `exit code ${code}`))
+      if (child.pid) {
+        // Identity on disk first; only then may the run start (a failed write leaves it at the gate, which ends it).
+        this.writePidFile(id, attempt, identify(child.pid) ?? { pid: child.pid, startTime: null })
+        this.inflight.set(id, { attempt, pid: child.pid })
+        gate.release()
+      }
+      log.info('resume started', { sessionId: id, attempt, pid: child.pid ?? null, cwd, bin: config.claudeBin, args })
     } catch (error) {
-      finish(null, `could not start ${config.claudeBin}: ${(error as Error).message}`)
+      log.error('could not record the resumed run; it was not started', { sessionId: id, attempt, error: (error as Error).message })
+      // End-of-file at the gate: it exits without running claude, and its exit is journaled as not started.
+      gate?.child.stdin?.end()
     } finally {
       closeSync(output)
     }
@@ -161,14 +198,54 @@ export class ResumeRunner {
   adopt(rt: SessionRuntime): void {
     const run = rt.context.lastResume
     if (rt.state !== 'resuming' || !run || run.mode !== 'spawn' || run.exitedAt !== null || this.inflight.has(rt.sessionId)) return
-    const pid = this.readPid(rt.sessionId, run.attempt)
-    this.inflight.set(rt.sessionId, { attempt: run.attempt, pid })
+    const identity = this.readPidFile(rt.sessionId, run.attempt)
+    this.inflight.set(rt.sessionId, { attempt: run.attempt, pid: identity?.pid ?? null })
     const poll = () => {
-      if (pid !== null && isProcessAlive(pid)) return void setTimeout(poll, 1000).unref()
-      rmSync(this.pidFile(rt.sessionId, run.attempt), { force: true })
-      void this.exited(rt, run.attempt, run.startedAt, null, pid === null ? 'no record of the run (supervisor restarted)' : `run ${pid} ended while the supervisor was down`)
+      if (identity !== null && isSameProcess(identity)) return void setTimeout(poll, 1000).unref()
+      const why = identity === null ? 'no pid file: the run never passed its gate' : `run ${identity.pid} ended while the supervisor was down`
+      void this.exited(rt, run.attempt, run.startedAt, null, why, identity === null && run.marked)
     }
     poll()
+  }
+
+  /**
+   * The session waits for the user because Claude Code will not continue it by itself, yet it is
+   * still open: with SESSION_RETRY_TMUX_CONTINUE, continue it in its own tmux pane, once (the
+   * attempt is journaled before a key is sent, so a restart never sends twice).
+   */
+  async onNeedsUser(rt: SessionRuntime, apply: () => Promise<void>): Promise<void> {
+    const { config, log } = this.deps
+    const id = rt.sessionId
+    const context = rt.context
+    const stopped = context.ownerStopped ?? null
+    if (!config.tmuxContinue || stopped === null || this.inflight.has(id)) return
+    // Before the reset the prompt would only hit the limit again.
+    const notBefore = context.retryAt ?? context.limit?.resetAt ?? null
+    const wait = notBefore === null ? 0 : notBefore - this.deps.now()
+    if (wait > 0) return void this.deps.recheckIn(id, wait)
+    const owner = checkOwner({ sessionId: id, open: context.open, claudePid: context.claudePid, claudeConfigDir: config.claudeConfigDir })
+    // Closed meanwhile: its SessionEnd hands it to a normal resume.
+    if (!owner.open || owner.pid === null) return
+    const pane = context.tmuxPane ?? null
+    if (pane === null) {
+      if (!this.reported.has(id)) log.info('open session not in tmux (no pane journaled): the user has to continue it', { sessionId: id })
+      this.reported.add(id)
+      return
+    }
+    const attempt = context.attempts + 1
+    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'tmux', pid: owner.pid, tmuxPane: pane })
+    await apply()
+    if (rt.state !== 'awaitingOwner' || rt.context.lastResume?.mode !== 'tmux' || rt.context.lastResume.attempt !== attempt) return
+    this.inflight.set(id, { attempt, pid: owner.pid })
+    try {
+      const keys = stopped.why === 'stale' ? ('enter' as const) : { prompt: config.resumePrompt }
+      const result = await (this.deps.continueInPane ?? continueInPane)({ pane, ownerPid: owner.pid, keys, tmux: tmuxRunner(tmuxSocketOf(owner.pid)) })
+      log.info(result.sent ? 'continued the open session in its tmux pane' : 'left the open session\'s tmux pane alone', { sessionId: id, attempt, pane, detail: result.detail })
+      this.journal(id, { event: 'TmuxContinued', attempt, sent: result.sent, reason: result.detail })
+    } finally {
+      this.inflight.delete(id)
+    }
+    await apply()
   }
 
   /** An open owner that did not continue within the grace period: ask the user instead. */
@@ -180,17 +257,37 @@ export class ResumeRunner {
     return true
   }
 
-  private async exited(rt: SessionRuntime, attempt: number, startedAt: number, exitCode: number | null, why: string): Promise<void> {
-    const limited = await this.limitedSince(rt.context.transcriptPath, startedAt)
-    if (exitCode === 0 && !limited) this.counters.succeeded++
-    else this.counters.failed++
-    this.deps.log.info('resume ended', { sessionId: rt.sessionId, attempt, exitCode, limited, why })
-    this.journal(rt.sessionId, { event: 'ResumeExited', attempt, exitCode, limited })
-    this.inflight.delete(rt.sessionId)
-    this.deps.onExit(rt.sessionId)
+  private async exited(rt: SessionRuntime, attempt: number, startedAt: number, exitCode: number | null, why: string, neverStarted = false): Promise<void> {
+    const id = rt.sessionId
+    const evidence = await this.evidence(rt, attempt, startedAt, exitCode)
+    if (neverStarted && evidence.result === null) evidence.notStarted = true
+    const verdict = classifyRun(evidence)
+    if (verdict.outcome === 'completed') this.counters.succeeded++
+    else if (verdict.outcome !== 'not-started') this.counters.failed++
+    const fields = { sessionId: id, attempt, exitCode, why, outcome: verdict.outcome, ...verdict.details, log: this.logFile(id, attempt) }
+    if (verdict.details.startError) this.deps.log.error('resume could not start claude', fields)
+    else this.deps.log.info('resume ended', fields)
+    this.journal(id, { event: 'ResumeExited', attempt, exitCode, limited: verdict.outcome === 'limited', outcome: verdict.outcome, details: verdict.details })
+    // Only once the exit is journaled: until then the pid file is what says the run happened.
+    rmSync(this.pidFile(id, attempt), { force: true })
+    this.inflight.delete(id)
+    this.deps.onExit(id)
   }
 
-  /** Did the run end on a limit? Its last transcript row says so (facts, section 8). */
+  private async evidence(rt: SessionRuntime, attempt: number, startedAt: number, exitCode: number | null): Promise<RunEvidence> {
+    const text = this.readLogTail(rt.sessionId, attempt)
+    const result = parseRunResult(text)
+    const limitedByText = result?.isError && result.result ? isLimitText(result.result, this.deps.now(), this.deps.timeZone) : false
+    return {
+      exitCode,
+      result,
+      limitedByText,
+      limitedInTranscript: result ? false : await this.limitedSince(rt.context.transcriptPath, startedAt),
+      notStarted: text.includes(NOT_STARTED_MARK) && (exitCode === NOT_STARTED_EXIT || exitCode === null),
+    }
+  }
+
+  /** Did the run end on a limit? Its last transcript row says so. */
   private async limitedSince(transcriptPath: string | null, startedAt: number): Promise<boolean> {
     if (!transcriptPath) return false
     const result = await readTranscriptLimit(transcriptPath, { now: this.deps.now(), timeZone: this.deps.timeZone, retries: 2 })
@@ -210,16 +307,55 @@ export class ResumeRunner {
     })
   }
 
+  logFile(sessionId: string, attempt: number): string {
+    return join(this.deps.paths.resumeLogsDir, `${sessionId}.${attempt}.log`)
+  }
+
   private pidFile(sessionId: string, attempt: number): string {
     return join(this.deps.paths.resumeLogsDir, `${sessionId}.${attempt}.pid`)
   }
 
-  private readPid(sessionId: string, attempt: number): number | null {
+  private writePidFile(sessionId: string, attempt: number, identity: ProcessIdentity): void {
+    writeFileAtomicSync(this.pidFile(sessionId, attempt), formatIdentity(identity), { fsync: false })
+  }
+
+  private readPidFile(sessionId: string, attempt: number): ProcessIdentity | null {
     try {
-      const pid = Number(readFileSync(this.pidFile(sessionId, attempt), 'utf8').trim())
-      return Number.isSafeInteger(pid) && pid > 1 ? pid : null
+      return parseIdentity(readFileSafe(this.pidFile(sessionId, attempt)))
     } catch {
       return null
     }
   }
+
+  private readLogTail(sessionId: string, attempt: number): string {
+    let fd: number | null = null
+    try {
+      fd = openReadSync(this.logFile(sessionId, attempt))
+      const size = fstatSync(fd).size
+      const buffer = Buffer.alloc(Math.min(size, LOG_TAIL_BYTES))
+      readSync(fd, buffer, 0, buffer.length, size - buffer.length)
+      return buffer.toString('utf8')
+    } catch {
+      return ''
+    } finally {
+      if (fd !== null) closeSync(fd)
+    }
+  }
+}
+
+/** A session can only be resumed in its own folder: `claude --resume` looks for it there. */
+export function folderProblem(cwd: string | null): string | null {
+  if (!cwd) return 'the session\'s folder is unknown (no hook reported it), so claude --resume cannot find it'
+  if (!isAbsolute(cwd)) return `the session's folder ${JSON.stringify(cwd)} is not an absolute path`
+  try {
+    if (statSync(cwd).isDirectory()) return null
+  } catch {
+    // Reported below.
+  }
+  return `the session's folder ${cwd} no longer exists`
+}
+
+function isLimitText(text: string, now: number, timeZone: string): boolean {
+  const parsed = parseLimitMessage(text, { now, timeZone })
+  return parsed.limited || parsed.transient
 }

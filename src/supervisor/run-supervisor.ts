@@ -6,6 +6,7 @@ import type { IntegrationsConfig } from '../integrations/integrations-config.js'
 import { startIntegrations } from '../integrations/start-integrations.js'
 import { UsageWatch } from './usage-watch.js'
 import { homePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
 import { JournalWatcher } from './journal-watcher.js'
 import { createFileLogger } from './logger.js'
 import { acquireSingleton, AlreadyRunningError } from './singleton.js'
@@ -34,24 +35,9 @@ const NO_INTEGRATIONS: IntegrationsConfig = { cometaUrl: null, notify: { desktop
 export async function runSupervisor(config: Config, options: SupervisorRunOptions = {}): Promise<number> {
   const say = options.say ?? (line => process.stderr.write(line + '\n'))
   const paths = homePaths(config.home)
+  // An unusable or unsafe home ends the start here, with a message naming SESSION_RETRY_HOME.
+  ensureHome(paths.home)
   const log = createFileLogger(paths.supervisorLog, config.logLevel)
-  let compromised = false
-  let lockLostNow = () => {}
-  const lockLost = new Promise<void>(resolve => (lockLostNow = resolve))
-  let singleton
-  try {
-    singleton = await acquireSingleton(paths, error => {
-      compromised = true
-      log.error('supervisor lock compromised; stopping', { error: error.message })
-      lockLostNow()
-    })
-  } catch (error) {
-    if (error instanceof AlreadyRunningError) {
-      say(`session-retry: ${error.message}; not starting a second one`)
-      return 1
-    }
-    throw error
-  }
   // Read when first needed (a limit banner to parse, a notification to word): asking Intl pages in
   // ICU's data, about 6 MiB that a supervisor waiting for events has no use for.
   let zone: string | undefined
@@ -65,6 +51,33 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
       return localZone()
     },
   })
+  let takenOver = false
+  let takenOverNow = () => {}
+  const takenOverSignal = new Promise<void>(resolve => (takenOverNow = resolve))
+  let singleton
+  try {
+    singleton = await acquireSingleton(paths, {
+      onChange: state => {
+        supervisor.home.setLock(state)
+        if (state.problem) log.warn('supervisor degraded', { problem: state.problem })
+        else log.info('supervisor lock held and pid file written again')
+        if (state.held) void supervisor.tick()
+      },
+      onTakenOver: pid => {
+        takenOver = true
+        log.error('another supervisor took over this home; stopping', { pid })
+        takenOverNow()
+      },
+    })
+  } catch (error) {
+    if (error instanceof AlreadyRunningError) {
+      say(`session-retry: ${error.message}; not starting a second one`)
+      return 1
+    }
+    throw error
+  }
+  supervisor.home.setLock(singleton.state)
+  if (singleton.state.problem) log.warn('supervisor starts degraded', { problem: singleton.state.problem })
   const integrations = startIntegrations({
     config: options.integrations ?? NO_INTEGRATIONS,
     env: process.env,
@@ -85,7 +98,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
   })
   const timers: NodeJS.Timeout[] = []
   let api: HttpApi | null = null
-  const stopRequested = Promise.race([options.stopSignal ?? new Promise<void>(() => {}), lockLost])
+  const stopRequested = Promise.race([options.stopSignal ?? new Promise<void>(() => {}), takenOverSignal])
   try {
     // The API first: it answers (/health "starting") while a long journal is replayed.
     const usage = new UsageWatch(paths, process.env, config.monitorIntervalMs, log)
@@ -102,7 +115,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     // A stop request during a long replay is honoured at once (the journal is the truth).
     if (!(await Promise.race([supervisor.restoreAll().then(() => true), stopRequested.then(() => false)]))) {
       log.info('supervisor stopping during start-up', { pid: process.pid })
-      return compromised ? 1 : 0
+      return takenOver ? 1 : 0
     }
     await watcher.start()
     // Lines and spool files written during the replay, before the watchers were up.
@@ -122,7 +135,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     options.onReady?.({ supervisor, port: api?.port ?? null })
     await stopRequested
     log.info('supervisor stopping', { pid: process.pid })
-    return compromised ? 1 : 0
+    return takenOver ? 1 : 0
   } finally {
     for (const timer of timers) clearInterval(timer)
     await api?.close().catch(() => {})

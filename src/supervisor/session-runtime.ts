@@ -3,10 +3,13 @@
 import { createActor, type Actor } from 'xstate'
 import type { SessionContext, SessionMachine } from '../../state/session.machine.js'
 import type { SessionEvent } from '../../state/session-events.js'
-import { HISTORY_LIMIT, RECENT_IDS_LIMIT, STATE_SCHEMA_VERSION, type HistoryEntry, type SessionStateFile } from './session-store.js'
+import { isoOrNull } from '../../state/time-range.js'
+import { join } from 'node:path'
+import { HISTORY_LIMIT, RECENT_IDS_LIMIT, STATE_SCHEMA_VERSION, type HistoryEntry, type LastRunView, type SessionStateFile } from './session-store.js'
+
 
 /** Bumped when a persisted snapshot of an older machine can no longer be restored. */
-export const MACHINE_VERSION = 1
+export const MACHINE_VERSION = 2
 
 export interface RuntimeOptions {
   now: () => number
@@ -15,6 +18,8 @@ export interface RuntimeOptions {
   onError: (sessionId: string, error: unknown) => void
   /** The state changed outside a send (a timer fired): the caller persists and acts. */
   onChange: (sessionId: string) => void
+  /** Where resumed runs write their output, for the state file's `lastRun.logFile`. */
+  resumeLogsDir?: string
   /** Every state passed through, as it happens (history entries, with the context after it). */
   onTransition?: (sessionId: string, entry: HistoryEntry, context: SessionContext) => void
 }
@@ -31,7 +36,7 @@ export class SessionRuntime {
 
   private constructor(
     readonly sessionId: string,
-    options: RuntimeOptions,
+    private readonly options: RuntimeOptions,
     snapshot?: unknown,
   ) {
     this.actor = createActor(options.machine, {
@@ -43,7 +48,9 @@ export class SessionRuntime {
         const snapshot = inspection.snapshot as unknown as { value: unknown; context: SessionContext }
         const value = String(snapshot.value)
         if (value === this.lastValue) return
-        const entry = this.remember(value, snapshot.context.lastEventAt ?? options.now())
+        // A journaled event happened at its own time (replays agree); a timer or rearm happens now.
+        const timed = this.currentEvent === '' || this.currentEvent === 'rearm'
+        const entry = this.remember(value, timed ? options.now() : (snapshot.context.lastEventAt ?? options.now()))
         options.onTransition?.(sessionId, entry, snapshot.context)
       },
     })
@@ -106,8 +113,29 @@ export class SessionRuntime {
     this.actor.stop()
   }
 
+  private lastRun(): LastRunView | null {
+    const run = this.context.lastResume
+    if (!run) return null
+    const d = run.details
+    return {
+      attempt: run.attempt,
+      mode: run.mode,
+      outcome: run.outcome,
+      permissionMode: run.permissionMode ?? null,
+      startedAt: isoOrNull(run.startedAt)!,
+      exitedAt: isoOrNull(run.exitedAt),
+      exitCode: run.exitCode,
+      turns: d?.turns ?? null,
+      costUsd: d?.costUsd ?? null,
+      deniedTools: d?.deniedTools ?? [],
+      resultLine: d?.resultLine ?? null,
+      startError: d?.startError ?? null,
+      logFile: run.mode === 'spawn' && this.options.resumeLogsDir ? join(this.options.resumeLogsDir, `${this.sessionId}.${run.attempt}.log`) : null,
+    }
+  }
+
   private remember(to: string, at: number): HistoryEntry {
-    const entry = { at: new Date(at).toISOString(), from: this.lastValue, to, event: this.currentEvent || 'timer' }
+    const entry = { at: isoOrNull(at) ?? new Date(this.options.now()).toISOString(), from: this.lastValue, to, event: this.currentEvent || 'timer' }
     this.history.push(entry)
     if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT)
     this.lastValue = to
@@ -116,7 +144,6 @@ export class SessionRuntime {
 
   toStateFile(now: number): SessionStateFile {
     const c = this.context
-    const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
     return {
       schema: STATE_SCHEMA_VERSION,
       sessionId: this.sessionId,
@@ -133,6 +160,8 @@ export class SessionRuntime {
       updatedAt: new Date(now).toISOString(),
       reasons: c.reasons,
       needsUserReason: c.needsUserReason,
+      permissionMode: c.permissionMode ?? null,
+      lastRun: this.lastRun(),
       history: [...this.history],
       supervisor: {
         machineVersion: MACHINE_VERSION,

@@ -1,11 +1,15 @@
 // The per-session state file, <home>/sessions/<id>.json: written atomically by the supervisor
 // only. The top-level fields are the public contract (DESIGN: "Session state"); `supervisor`
 // holds what a restart needs (the machine snapshot and the journal offset applied so far).
-import { readFile, readdir, mkdir, rename, unlink } from 'node:fs/promises'
+import { readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
 import { sessionFile, type HomePaths } from '../journal/home-paths.js'
+import { isProcessAlive } from '../journal/promote-spool.js'
+import { pruneQuarantine } from '../journal/quarantine.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
+import { readFileSafeAsync, TEMP_FILE, writeFileAtomic } from '../journal/safe-files.js'
 import { isValidSessionId } from '../journal/session-id.js'
+import { isValidTime } from '../../state/time-range.js'
 
 export const STATE_SCHEMA_VERSION = 1
 /** Transitions kept in each state file; older ones stay in the journal. */
@@ -36,6 +40,10 @@ export interface SessionStateFile {
   updatedAt: string
   reasons: string[]
   needsUserReason: string | null
+  /** The mode the user last ran the session in; resumed runs get the same. */
+  permissionMode: string | null
+  /** What the last resume attempt did (null before the first). */
+  lastRun: LastRunView | null
   history: HistoryEntry[]
   supervisor: {
     machineVersion: number
@@ -45,8 +53,32 @@ export interface SessionStateFile {
   }
 }
 
+export interface LastRunView {
+  attempt: number
+  /**
+   * spawn: `claude --resume` was run; owner: the open session was left to continue by itself;
+   * tmux: the supervisor typed into the open session's own tmux pane.
+   */
+  mode: 'spawn' | 'owner' | 'tmux'
+  /** running, completed, blocked, limited, failed, not-started, awaiting-owner, owner-continued, ... */
+  outcome: string
+  permissionMode: string | null
+  startedAt: string
+  exitedAt: string | null
+  exitCode: number | null
+  turns: number | null
+  costUsd: number | null
+  deniedTools: string[]
+  resultLine: string | null
+  /** Why claude could not be started, when that is what happened. */
+  startError: string | null
+  /** The run's output (spawned runs only). */
+  logFile: string | null
+}
+
 export async function writeSessionState(paths: HomePaths, state: SessionStateFile): Promise<void> {
-  await writeFileAtomic(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
+  ensureHomeDir(paths.home, paths.sessionsDir)
+  await writeFileAtomic(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n')
 }
 
 export type LoadedState = { ok: true; state: SessionStateFile } | { ok: false; missing: boolean; error: string }
@@ -54,7 +86,7 @@ export type LoadedState = { ok: true; state: SessionStateFile } | { ok: false; m
 export async function readSessionState(paths: HomePaths, sessionId: string): Promise<LoadedState> {
   let text: string
   try {
-    text = await readFile(sessionFile(paths, sessionId, 'state'), 'utf8')
+    text = await readFileSafeAsync(sessionFile(paths, sessionId, 'state'))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     return { ok: false, missing: code === 'ENOENT', error: `cannot read state file: ${code ?? error}` }
@@ -77,12 +109,31 @@ function checkShape(value: unknown, sessionId: string): string | null {
   const sup = s.supervisor
   if (!sup || !Number.isSafeInteger(sup.offset) || sup.offset < 0) return 'state file has no valid journal offset'
   if (!Array.isArray(sup.recentIds)) return 'state file has no recent event ids'
+  const badTime = badTimeField((sup.snapshot as { context?: unknown } | null)?.context, 'context')
+  if (badTime) return `state file has an out-of-range or non-numeric time at ${badTime}`
+  return null
+}
+
+/**
+ * The first time in a restored machine context (a key `at` or ending in `At`) that is neither null
+ * nor a valid time, as a path ("context.retryAt"); null when all are fine. A session restored with
+ * one would break every view of it, so such a file is quarantined and rebuilt from its journal.
+ */
+export function badTimeField(value: unknown, path: string, depth = 0): string | null {
+  if (value === null || typeof value !== 'object' || depth > 8) return null
+  for (const [key, child] of Object.entries(value)) {
+    const where = `${path}.${key}`
+    if ((key === 'at' || key.endsWith('At')) && child !== null && !isValidTime(child)) return where
+    const inner = badTimeField(child, where, depth + 1)
+    if (inner) return inner
+  }
   return null
 }
 
 /** Moves a corrupt state file aside so the session can be rebuilt from its journal. */
 export async function quarantineState(paths: HomePaths, sessionId: string, now: number): Promise<string> {
-  await mkdir(paths.quarantineDir, { recursive: true, mode: 0o700 })
+  ensureHomeDir(paths.home, paths.quarantineDir)
+  pruneQuarantine(paths, { files: 1, bytes: 0 })
   const target = join(paths.quarantineDir, `${sessionId}.state-${now}.json`)
   await rename(sessionFile(paths, sessionId, 'state'), target)
   return target
@@ -104,12 +155,16 @@ export async function listSessionIds(paths: HomePaths): Promise<string[]> {
   return [...ids].sort()
 }
 
-/** write-file-atomic leaves `<file>.<digits>` behind when killed mid-write. */
+/**
+ * Temp files of a writer killed mid-write: `.<name>.<pid>.<random>.tmp` whose pid is gone, and
+ * `<name>.json.<digits>` from the write-file-atomic of earlier versions.
+ */
 export async function removeStaleTempFiles(paths: HomePaths): Promise<number> {
   let removed = 0
   for (const dir of [paths.sessionsDir, paths.home]) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (/\.json\.\d+$/.test(name)) {
+      const temp = TEMP_FILE.exec(name)
+      if ((temp && !isProcessAlive(Number(temp[1]))) || /\.json\.\d+$/.test(name)) {
         await unlink(join(dir, name)).catch(() => {})
         removed++
       }

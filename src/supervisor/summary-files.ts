@@ -1,7 +1,8 @@
 // current_session.json (the DevFlow contract: the most recently active session and its retry
 // status) and resume_schedule.json (every pending schedule), derived from the live sessions.
-import writeFileAtomic from 'write-file-atomic'
 import type { HomePaths } from '../journal/home-paths.js'
+import { ensureHome } from '../journal/safe-dirs.js'
+import { writeFileAtomic } from '../journal/safe-files.js'
 import type { SessionStateFile } from './session-store.js'
 
 export const PENDING_STATES = new Set(['limited', 'scheduled', 'due', 'resuming', 'awaitingOwner'])
@@ -67,7 +68,8 @@ export async function writeSummaryFiles(paths: HomePaths, states: SessionStateFi
         updatedAt,
       }
     : { sessionId: null, updatedAt }
-  await writeFileAtomic(paths.currentSession, JSON.stringify(currentBody, null, 2) + '\n', { mode: 0o600 })
+  ensureHome(paths.home)
+  await writeFileAtomic(paths.currentSession, JSON.stringify(currentBody, null, 2) + '\n')
   const cap = budget ? { ...budget, reached: budget.resumesToday >= budget.maxResumesPerDay } : undefined
-  await writeFileAtomic(paths.resumeSchedule, JSON.stringify({ updatedAt, schedules: scheduleEntries(states), cap }, null, 2) + '\n', { mode: 0o600 })
+  await writeFileAtomic(paths.resumeSchedule, JSON.stringify({ updatedAt, schedules: scheduleEntries(states), cap }, null, 2) + '\n')
 }

@@ -1,14 +1,14 @@
 // The supervisor: journals in, one actor per session, state files out. Every session's work
 // (applying its journal, persisting, acting when it falls due) runs through that session's own
 // queue, so a session is never applied twice at once, and sessions never wait on each other.
-import { appendFile, mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { DEFAULT_RETRY_POLICY, staggerRetryAt, type RetryPolicyConfig } from '../../state/retry-policy.js'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
 import { JOURNAL_SCHEMA_VERSION, parseJournalLine } from '../journal/event-record.js'
 import { sessionFile, type HomePaths } from '../journal/home-paths.js'
 import { isProcessAlive, promoteSpool } from '../journal/promote-spool.js'
+import { appendToQuarantine } from '../journal/quarantine.js'
+import { ensureHomeDir } from '../journal/safe-dirs.js'
 import { MAX_LINE_BYTES, readJournalFrom, type JournalLine } from '../journal/read-journal.js'
 import { forEachLimited } from './for-each-limited.js'
 import type { Logger } from './logger.js'
@@ -19,6 +19,7 @@ import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles
 import { StateWriter } from './state-writer.js'
 import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
 import { writeSummaryFiles } from './summary-files.js'
+import { HomeWrites } from './home-writes.js'
 import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 
@@ -27,7 +28,7 @@ export const SUMMARY_DELAY_MS = 250
 /** Sessions restored at once at start-up (state file read, journal caught up). */
 export const RESTORE_CONCURRENCY = 16
 /** The states `check` acts on; a session in any other state waits for an event. */
-const ACTIONABLE = new Set(['due', 'scheduled', 'awaitingOwner'])
+const ACTIONABLE = new Set(['due', 'scheduled', 'awaitingOwner', 'needsUser'])
 
 export interface SupervisorOptions {
   config: Config
@@ -72,10 +73,21 @@ export class Supervisor {
   /** Every known session restored and caught up with its journal: refreshes and actions may begin. */
   private restored = false
   private readonly transitionListeners: TransitionListener[] = []
+  /** Spool events whose "home not writable" failure is logged already; the last sweep error. */
+  private readonly spoolReported = new Set<string>()
+  private spoolError: string | null = null
+  /** The last summary write failed: the next tick writes them again. */
+  private summaryPending = false
+  /** Is the home writable, is the lock held (set by the singleton): no resume starts otherwise. */
+  readonly home: HomeWrites
 
   constructor(private readonly options: SupervisorOptions) {
     const { config } = options
     this.stats = { startedAt: options.now(), eventsApplied: 0, linesQuarantined: 0, lastError: null, lastActivityAt: null, errors: 0 }
+    this.home = new HomeWrites(options.now, {
+      onUnwritable: message => this.fail(message),
+      onWritable: message => options.log.info(message),
+    })
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
       marginMs: config.resumeMarginMs,
@@ -83,6 +95,8 @@ export class Supervisor {
       staggerMs: config.staggerMs,
       backoffBaseMs: config.backoffBaseMs,
       backoffCapMs: Math.max(DEFAULT_RETRY_POLICY.backoffCapMs, config.backoffBaseMs),
+      longWaitHorizonMs: config.longWaitHorizonMs,
+      longWait: config.longWait,
     }
     // One machine definition for every session: building it costs more than an actor does.
     this.machine = createSessionMachine({ now: options.now, policy: this.policy })
@@ -106,7 +120,7 @@ export class Supervisor {
    */
   async restoreAll(): Promise<void> {
     const { paths, log } = this.options
-    for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) await mkdir(dir, { recursive: true, mode: 0o700 })
+    for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) ensureHomeDir(paths.home, dir)
     this.runner.countTodaysLogs()
     const removed = await removeStaleTempFiles(paths)
     if (removed) log.info('removed temp files left by a crash', { removed })
@@ -162,11 +176,13 @@ export class Supervisor {
     return {
       now: this.options.now,
       machine: this.machine,
+      resumeLogsDir: this.options.paths.resumeLogsDir,
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
         // Transitions replayed at start-up are history, not news.
         if (!this.restored) return
+        this.logTransition(id, entry, context)
         for (const listener of this.transitionListeners) {
           try {
             listener({ sessionId: id, ...entry, context })
@@ -175,6 +191,26 @@ export class Supervisor {
           }
         }
       },
+    }
+  }
+
+  /** The steps a person reading the log looks for: a limit scheduled, a session that needs them. */
+  private logTransition(id: string, entry: HistoryEntry, context: SessionContext): void {
+    const { log } = this.options
+    const iso = (ms: number | null | undefined) => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null)
+    if (entry.to === 'scheduled' && entry.from !== 'scheduled') {
+      log.info('limit detected; resume scheduled', {
+        sessionId: id,
+        kind: context.limit?.kind ?? null,
+        resetAt: iso(context.limit?.resetAt),
+        retryAt: iso(context.retryAt),
+        source: context.retrySource,
+        attempt: context.attempts + 1,
+      })
+    } else if (entry.to === 'needsUser') {
+      log.warn('session needs the user', { sessionId: id, reason: context.needsUserReason })
+    } else if (entry.to === 'exhausted') {
+      log.warn('gave up resuming the session', { sessionId: id, attempts: context.attempts })
     }
   }
 
@@ -251,11 +287,10 @@ export class Supervisor {
 
   private async quarantineLine(id: string, text: string, why: string): Promise<void> {
     const { paths, log, now } = this.options
-    await mkdir(paths.quarantineDir, { recursive: true, mode: 0o700 })
     const entry = JSON.stringify({ quarantinedAt: new Date(now()).toISOString(), sessionId: id, reason: why, line: text.slice(0, 64 * 1024) })
-    await appendFile(join(paths.quarantineDir, `${id}.bad-lines.jsonl`), entry + '\n', { mode: 0o600 })
+    const kept = appendToQuarantine(paths, `${id}.bad-lines.jsonl`, entry + '\n')
     this.stats.linesQuarantined++
-    log.warn('journal line quarantined', { sessionId: id, reason: why })
+    log.warn(kept ? 'journal line quarantined' : 'journal line dropped: its quarantine file is full', { sessionId: id, reason: why })
   }
 
   /** The session changed: its state file is written soon (StateWriter). */
@@ -269,8 +304,14 @@ export class Supervisor {
     if (!runtime) return
     this.writer.unmark(id)
     const state = runtime.toStateFile(this.options.now())
-    await writeSessionState(this.options.paths, state)
     this.views.set(id, summaryView(state))
+    try {
+      await writeSessionState(this.options.paths, state)
+      this.home.succeeded(id)
+    } catch (error) {
+      // A read-only or full home: the file is written again by a later tick.
+      if (!this.home.failed(error, id)) throw error
+    }
     this.scheduleSummary()
   }
 
@@ -287,11 +328,13 @@ export class Supervisor {
     if (this.stopped || !this.restored || !ACTIONABLE.has(this.sessions.get(id)?.state ?? '')) return
     await this.serialize(id, async () => {
       const runtime = this.sessions.get(id)
-      if (!runtime) return
+      // Every action is journaled first: without the lock or a writable home, none is taken.
+      if (!runtime || !this.home.mayAct) return
       // A resume starts only once its decision is in the journal, applied and written.
       if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drainAndWrite(id))
       else if (runtime.state === 'scheduled') await this.stagger(runtime)
       else if (runtime.state === 'awaitingOwner' && this.runner.ownerTimedOut(runtime)) await this.drain(id)
+      if (runtime.state === 'needsUser') await this.runner.onNeedsUser(runtime, () => this.drain(id))
     })
   }
 
@@ -323,6 +366,8 @@ export class Supervisor {
    */
   async tick(): Promise<void> {
     if (this.stopped || !this.restored) return
+    for (const id of this.home.unsaved) await this.persistAndCheck(id)
+    if (this.summaryPending) this.scheduleSummary()
     this.promoteSpool()
     for (const [id, runtime] of this.sessions) {
       this.rearm(runtime)
@@ -347,10 +392,16 @@ export class Supervisor {
         now: this.options.now,
         isAlive: isProcessAlive,
         log: message => this.options.log.warn(message),
+        reported: this.spoolReported,
       })
+      this.spoolError = null
       if (result.promoted + result.quarantined > 0) this.options.log.debug('spool promoted', { ...result })
     } catch (error) {
-      this.fail(`spool: ${(error as Error).message}`)
+      // Every 2 s while it lasts: counted each time (health stays degraded), logged once.
+      const message = `spool: ${(error as Error).message}`
+      if (message === this.spoolError) this.stats.errors++
+      else this.fail(message)
+      this.spoolError = message
     }
   }
 
@@ -380,8 +431,11 @@ export class Supervisor {
     this.summaryWriting = true
     try {
       await writeSummaryFiles(this.options.paths, this.summaryStates(), this.options.now(), this.budget())
+      this.summaryPending = false
+      this.home.succeeded()
     } catch (error) {
-      this.fail(`summary files: ${(error as Error).message}`)
+      this.summaryPending = true
+      if (!this.home.failed(error)) this.fail(`summary files: ${(error as Error).message}`)
     } finally {
       this.summaryWriting = false
       if (this.summaryDirty && !this.stopped) this.scheduleSummary()
@@ -420,11 +474,15 @@ export class Supervisor {
   /** Let queued work finish, write what is not written yet, and write the last summary. */
   async stop(): Promise<void> {
     this.stopped = true
-    await Promise.all(this.queues.values())
-    await this.writer.flush()
-    if (this.summaryTimer) clearTimeout(this.summaryTimer)
-    await writeSummaryFiles(this.options.paths, this.summaryStates(), this.options.now(), this.budget()).catch(() => {})
-    for (const runtime of this.sessions.values()) runtime.stop()
+    try {
+      await Promise.all(this.queues.values())
+      await this.writer.flush()
+      if (this.summaryTimer) clearTimeout(this.summaryTimer)
+      await writeSummaryFiles(this.options.paths, this.summaryStates(), this.options.now(), this.budget()).catch(() => {})
+    } finally {
+      // Whatever went wrong above, no actor's timer may keep the process alive.
+      for (const runtime of this.sessions.values()) runtime.stop()
+    }
   }
 }
 

@@ -18,8 +18,9 @@
 // node: built-ins only, because this runs after every turn. There is no fsync: after a power
 // loss the file may be empty, and readers treat an unreadable file as "no figure".
 // Imports only node: built-ins and small own modules: the status line bundle includes it.
-import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { dirname } from 'node:path'
+import { ensureHome } from '../journal/safe-dirs.js'
+import { writeFileAtomicSync } from '../journal/safe-files.js'
 import { isValidSessionId } from '../journal/session-id.js'
 
 export interface UsageWindow {
@@ -110,60 +111,10 @@ export function parseUsageFile(text: string): ParsedUsageFile {
   return { ok: true, usage }
 }
 
-/** How many missing parent folders ensureDir creates at most. */
-export const MAX_DIR_DEPTH = 16
-
-/**
- * Creates `dir` (0700) and its missing parents, at most {@link MAX_DIR_DEPTH} levels. Not
- * `mkdirSync(dir, { recursive: true })`: on Node 20 that spins forever where mkdir keeps
- * answering ENOENT with the parent present (`/proc/x`).
- */
-export function ensureDir(dir: string, depth = 0): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 })
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') return
-    const parent = dirname(dir)
-    if (code !== 'ENOENT' || depth >= MAX_DIR_DEPTH || parent === dir) throw error
-    ensureDir(parent, depth + 1)
-    try {
-      mkdirSync(dir, { mode: 0o700 })
-    } catch (again) {
-      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again
-    }
-  }
-}
-
-/**
- * Writes `text` to `path` atomically: a temp file in the same folder (created 0600, exclusive),
- * then rename over the target. The folder is created 0700 when missing. Throws on failure
- * (the temp file is removed); the caller decides what a failure means.
- */
-export function writeFileAtomicSync(path: string, text: string): void {
-  const dir = dirname(path)
-  ensureDir(dir)
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`)
-  const fd = openSync(temp, 'wx', 0o600)
-  try {
-    try {
-      writeSync(fd, text)
-    } finally {
-      closeSync(fd)
-    }
-    renameSync(temp, path)
-  } catch (error) {
-    try {
-      unlinkSync(temp)
-    } catch {
-      // already gone
-    }
-    throw error
-  }
-}
-
+/** usage.json sits in the home folder, which is created (or checked) first. */
 export function writeUsageFile(path: string, usage: UsageFile): void {
-  writeFileAtomicSync(path, JSON.stringify(usage, null, 2) + '\n')
+  ensureHome(dirname(path))
+  writeFileAtomicSync(path, JSON.stringify(usage, null, 2) + '\n', { fsync: false })
 }
 
 /** A window without a reset time is trusted this long after it was recorded. */

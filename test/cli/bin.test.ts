@@ -116,7 +116,7 @@ if (!existsSync(bin)) {
 
     const first = await node([bin, 'supervisor', 'start'], env)
     t.equal(first.code, 0, first.stderr)
-    const pid = Number(/^supervisor started \(pid (\d+)\)\n$/.exec(first.stdout)?.[1])
+    const pid = Number(/^supervisor started \(pid (\d+), HTTP on http:\/\/127\.0\.0\.1:\d+\)\n$/.exec(first.stdout)?.[1])
     t.ok(pid > 0, first.stdout)
     t.equal(readFileSync(join(home, 'supervisor.pid'), 'utf8').trim(), String(pid))
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { keepTail, tildePath } from '../../src/cli/format-path.js'
 import { formatTable } from '../../src/cli/format-table.js'
-import { formatCountdown, formatLocalTime, formatSpan, localZoneName, parseTime } from '../../src/cli/format-time.js'
+import { formatCountdown, formatLocalTime, formatRetryTime, formatSpan, localZoneName, parseTime } from '../../src/cli/format-time.js'
 import { packageVersion } from '../../src/cli/package-version.js'
 
 process.env.TZ = 'UTC'
@@ -87,4 +87,17 @@ t.test('packageVersion walks up to this package’s package.json', async t => {
   t.equal(packageVersion('file:///x.js'), 'unknown', 'none up to the root')
   const nested = t.testdir({ 'package.json': '{"name":"smart-session-retry","version":"1.2.3"}', dist: { src: { 'not-json': { 'package.json': '{' } } } })
   t.equal(packageVersion(pathToFileURL(join(nested, 'dist', 'src', 'not-json', 'main.js')).href), '1.2.3')
+})
+
+t.test('formatRetryTime: a retry days away gets its weekday and time', async t => {
+  const now = Date.parse('2026-11-26T05:00:00Z') // a Thursday
+  const cases: [unknown, string][] = [
+    ['2026-11-30T09:00:00Z', 'Mon 09:00, in 4d 4h'],
+    ['2026-11-27T05:00:01Z', 'Fri 05:00, in 1d'],
+    ['2026-11-27T05:00:00Z', 'in 1d'],
+    ['2026-11-26T06:30:00Z', 'in 1h 30m'],
+    ['2026-11-20T06:30:00Z', 'overdue 5d 22h'],
+    [null, '—'],
+  ]
+  for (const [value, text] of cases) t.equal(formatRetryTime(value, now), text, String(value))
 })

@@ -104,3 +104,28 @@ t.test('--transcript that cannot be read', async (t) => {
   const withText = await parseLimitCommand({ transcript: join(dir, 'missing.jsonl'), text: [banner] }, env)
   t.match(withText, { ok: true, limited: true, source: 'banner' })
 })
+
+t.test('reasons say which normalisation applied and which family matched', async (t) => {
+  // A tmux capture: an OSC 8 hyperlink and colours around a 2.1.331 banner in a box.
+  const captured =
+    '│ \u001b[31m⏺\u001b[39m You\'ve hit your monthly spend limit · raise it at ' +
+    '\u001b]8;;https://claude.ai/settings/usage\u001b\\claude.ai/settings/usage\u001b]8;;\u001b\\' +
+    ' · your 5-hour limit resets 3pm (Europe/Berlin) │'
+  const out = await parseLimitCommand({ text: [captured], now: '2026-11-25T10:00:00Z' }, env)
+  t.match(out, { limited: true, category: 'hard_limit', family: 'hit-your-limit', kind: 'extra_usage', resetAt: '2026-11-25T14:00:00.000Z' })
+  const reasons = out.reasons.join('\n')
+  t.match(reasons, /family hit-your-limit/)
+  t.match(reasons, /normalised: .*hyperlinks \(OSC 8\) removed/)
+  t.match(reasons, /escape sequences removed/)
+  t.match(reasons, /TUI decoration stripped/)
+  t.match(reasons, /read in Europe\/Berlin/)
+})
+
+t.test('another agent\'s limit message and a limit no reset clears', async (t) => {
+  const codex = await parseLimitCommand({ text: ["You've hit your usage limit. Try again in 4 days 20 hours 9 minutes."] }, env)
+  t.match(codex, { limited: false, category: 'none', family: 'other-agent', resetAt: null })
+  t.match(codex.reasons.join('\n'), /another agent/)
+  const paused = await parseLimitCommand({ text: ['Usage is paused for your organization. For help, please contact support.'] }, env)
+  t.match(paused, { limited: false, transient: false, category: 'blocked', family: 'no-reset', resetAt: null })
+  t.match(paused.reasons.join('\n'), /no reset clears it/)
+})

@@ -43,6 +43,8 @@ function state(sessionId: string, fields: Partial<SessionStateFile>): SessionSta
     lastActivityAt: '2026-11-25T02:00:00.000Z',
     lastEventAt: '2026-11-25T02:00:00.000Z',
     updatedAt: '2026-11-25T02:00:00.000Z',
+    permissionMode: null,
+    lastRun: null,
     reasons: [],
     needsUserReason: null,
     history: [],
@@ -54,7 +56,19 @@ function state(sessionId: string, fields: Partial<SessionStateFile>): SessionSta
 const limit = (kind: string, resetAt: string | null, source = 'banner') => ({ kind, resetAt, source })
 
 const STATES: SessionStateFile[] = [
-  state(ID.active, { state: 'active', cwd: USER_HOME, open: true, updatedAt: '2026-11-25T03:00:00.000Z' }),
+  state(ID.active, {
+    state: 'active',
+    cwd: USER_HOME,
+    open: true,
+    updatedAt: '2026-11-25T03:00:00.000Z',
+    permissionMode: 'acceptEdits',
+    lastRun: {
+      attempt: 1, mode: 'spawn', outcome: 'completed', permissionMode: 'acceptEdits',
+      startedAt: '2026-11-25T02:50:00.000Z', exitedAt: '2026-11-25T02:51:10.000Z', exitCode: 0,
+      turns: 4, costUsd: 0.0812, deniedTools: [], resultLine: 'Done: the tests pass.', startError: null,
+      logFile: `${USER_HOME}/.devflow/logs/resume/${ID.active}.1.log`,
+    },
+  }),
   state(ID.scheduled, {
     state: 'scheduled',
     cwd: `${USER_HOME}/code/app`,
@@ -155,10 +169,11 @@ t.test('status: golden table, waiting sessions first, problems, supervisor line'
   t.equal(r.err, '')
   t.matchSnapshot(r.out, 'status text')
   const lines = r.out.split('\n')
-  t.match(lines[0], /^SESSION +STATE +PROJECT +LIMIT +RESET \(UTC\) +NEXT RETRY +ATTEMPTS$/)
-  t.match(lines[1], /^9e8d7c6b +due +\/srv\/other-project +weekly +2026-11-25 02:57 +overdue 2m +1$/)
-  t.match(lines[2], /^3f2a1b4c +scheduled +~\/code\/app +five_hour +2026-11-25 04:01 +in 1h 1m +0$/)
-  t.match(lines[3], /^7a7a7a7a +limited +….*\/in\/the\/column +unknown +— +— +2$/)
+  t.match(lines[0], /^SESSION +STATE +PROJECT +LIMIT +RESET \(UTC\) +NEXT RETRY +ATTEMPTS +LAST RUN$/)
+  t.match(lines[1], /^9e8d7c6b +due +\/srv\/other-project +weekly +2026-11-25 02:57 +overdue 2m +1 +—$/)
+  t.match(lines[2], /^3f2a1b4c +scheduled +~\/code\/app +five_hour +2026-11-25 04:01 +in 1h 1m +0 +—$/)
+  t.match(lines[3], /^7a7a7a7a +limited +….*\/in\/the\/column +unknown +— +— +2 +—$/)
+  t.match(r.out, /\n11111111 +active +~ +— +— +— +0 +completed 4t\n/, 'what the last resume did')
   t.match(r.out, /\nproblem: sessions\/bad0bad0-0000-4000-8000-000000000000\.json is corrupt \(state file is not valid JSON\): it will be rebuilt from the journal\n/)
   t.match(r.out, /\nproblem: sessions\/bad1bad1-[^\n]* is corrupt \(unknown state schema 7\): there is no journal to rebuild it from\n/)
   t.match(r.out, /\nnote: session fe11fe11-[^\n]* has journal events the supervisor has not applied yet/)
@@ -216,6 +231,22 @@ t.test('sessions: every session, newest first, all public fields', async t => {
   t.equal(json.problems.length, 3)
 })
 
+t.test('sessions <id>: one session by a unique prefix, with what its last resume did', async t => {
+  const home = makeHome(t)
+  const r = await run(['sessions', ID.active.slice(0, 8)], home)
+  t.equal(r.code, 0, r.err)
+  t.match(r.out, new RegExp(`^${ID.active}  active\\n`))
+  t.notMatch(r.out, new RegExp(ID.scheduled), 'only that session')
+  t.match(r.out, /permission mode +acceptEdits\n/)
+  t.match(r.out, /last run +attempt 1, completed at 2026-11-25 02:51 \(4 turns, \$0\.08, mode acceptEdits\)\n/)
+  t.match(r.out, /its answer +Done: the tests pass\.\n/)
+  const json = JSON.parse((await run(['sessions', ID.active, '--json'], home)).out)
+  t.same(json.sessions.map((s: { sessionId: string }) => s.sessionId), [ID.active])
+  const missing = await run(['sessions', 'abcdef12'], home)
+  t.equal(missing.code, 1)
+  t.match(missing.err, /no session "abcdef12"/)
+})
+
 t.test('schedules: pending sessions only, soonest first, unknown times last', async t => {
   const home = makeHome(t)
   const r = await run(['schedules'], home)
@@ -246,7 +277,7 @@ t.test('state files with odd but parseable fields do not break the table', async
   ]
   const r = await run(['status'], makeHome(t, { states: odd, corrupt: false }))
   t.equal(r.code, 0)
-  t.match(r.out, /\nodd-1 +somethingNew +— +— +— +— +0\n/)
+  t.match(r.out, /\nodd-1 +somethingNew +— +— +— +— +0 +—\n/)
   t.match(r.out, /\nproblem: sessions\/odd-2\.json is corrupt \(state file has no state\): it will be rebuilt from the journal\n/)
   const sessions = await run(['sessions'], makeHome(t, { states: odd, corrupt: false }))
   t.match(sessions.out, /^odd-1  somethingNew\n/)

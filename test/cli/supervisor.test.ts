@@ -15,14 +15,18 @@ const { main } = await import('../../src/cli/main.js')
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
-// FAKE_MODE: ready (writes the pid file, leaves on SIGTERM), stubborn (ready, ignores SIGTERM),
-// crash (prints and exits 3), slow (never writes the pid file).
+// FAKE_MODE: ready (writes the pid file, serves /health, prints the ready line, leaves on SIGTERM),
+// noapi (ready, but its API did not start), stubborn (ready, ignores SIGTERM), crash (prints and
+// exits 3), slow (never ready). The ready line is the supervisor's own (formatReadyLine).
 const FAKE_SUPERVISOR = `
 import { rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { join } from 'node:path'
-const pidFile = join(process.env.SESSION_RETRY_HOME, 'supervisor.pid')
+const home = process.env.SESSION_RETRY_HOME
+const pidFile = join(home, 'supervisor.pid')
 const mode = process.env.FAKE_MODE
 console.log('fake supervisor:', process.argv.slice(2).join(' '), 'in', process.cwd())
+console.log('fake env:', JSON.stringify({ CLAUDECODE: process.env.CLAUDECODE ?? null, CLAUDE_PLUGIN_ROOT: process.env.CLAUDE_PLUGIN_ROOT ?? null, KEEP_ME: process.env.KEEP_ME ?? null }))
 if (mode === 'crash') {
   console.error('boom: cannot start')
   process.exit(3)
@@ -34,12 +38,20 @@ process.on('SIGTERM', () => {
   process.exit(0)
 })
 setInterval(() => {}, 1000)
+if (mode === 'noapi') {
+  console.error('session-retry: HTTP API not started: listen EADDRINUSE: address already in use 127.0.0.1:8889')
+  console.log(\`supervisor: ready (pid \${process.pid}, home \${home}, port none)\`)
+} else if (mode !== 'slow') {
+  const server = createServer((req, res) => res.end(JSON.stringify({ pid: process.pid })))
+  server.listen(0, '127.0.0.1', () => console.log(\`supervisor: ready (pid \${process.pid}, home \${home}, port \${server.address().port})\`))
+}
 `
 
 function setup(t: Test, mode = 'ready') {
   const home = t.testdir({ 'fake-supervisor.mjs': FAKE_SUPERVISOR })
   const entry = join(home, 'fake-supervisor.mjs')
-  const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH }
+  // Started from the Bash tool of a Claude Code session: its session variables are in the environment.
+  const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH, CLAUDECODE: '1', CLAUDE_PLUGIN_ROOT: '/old/plugin', KEEP_ME: 'yes' }
   const io = () => captureIo({ env, cwd: home })
   const pidFile = join(home, 'supervisor.pid')
   t.teardown(() => {
@@ -61,13 +73,15 @@ t.test('start, start again, status, stop, stop again', async t => {
   const { home, entry, io, pidFile } = setup(t)
   const first = io()
   t.equal(await supervisorStartCommand(first, { entry }), 0, first.err)
-  const pid = Number(/^supervisor started \(pid (\d+)\)\n$/.exec(first.out)?.[1])
+  const [, pidText, port] = /^supervisor started \(pid (\d+), HTTP on http:\/\/127\.0\.0\.1:(\d+)\)\n$/.exec(first.out) ?? []
+  const pid = Number(pidText)
   t.ok(pid > 0, first.out)
   t.equal(readFileSync(pidFile, 'utf8'), `${pid}\n`)
   t.ok(isProcessAlive(pid))
   const output = readFileSync(join(home, 'logs', 'supervisor.out'), 'utf8')
   t.match(output, /^--- \S+ supervisor start \(requested by pid \d+\)\nfake supervisor: supervisor run in /, 'output appended to supervisor.out')
   t.match(output, `in ${home}\n`, 'runs in the home folder')
+  t.match(output, 'fake env: {"CLAUDECODE":null,"CLAUDE_PLUGIN_ROOT":null,"KEEP_ME":"yes"}\n', 'without the variables of the Claude Code session it was started from')
 
   const second = io()
   t.equal(await supervisorStartCommand(second, { entry }), 1)
@@ -76,13 +90,14 @@ t.test('start, start again, status, stop, stop again', async t => {
 
   const status = io()
   t.equal(await main(['supervisor', 'status'], status), 0)
-  t.match(status.out, new RegExp(`^supervisor: running \\(pid ${pid}\\)\\nhome: `))
+  t.match(status.out, new RegExp(`^supervisor: running \\(pid ${pid}\\)\\nhttp: http://127\\.0\\.0\\.1:${port}\\nhome: `), 'the HTTP address, checked')
   const json = io()
   await main(['supervisor', 'status', '--json'], json)
   t.same(JSON.parse(json.out), {
     version: 1,
     running: true,
     pid,
+    http: { url: `http://127.0.0.1:${port}`, problem: null },
     stalePid: null,
     home,
     pidFile,
@@ -101,12 +116,24 @@ t.test('start, start again, status, stop, stop again', async t => {
   t.equal(again.out, 'supervisor: not running\n')
 })
 
+t.test('a supervisor whose HTTP API did not start: said by start and by status', async t => {
+  const { entry, io } = setup(t, 'noapi')
+  const r = io()
+  t.equal(await supervisorStartCommand(r, { entry }), 0, 'it runs: sessions are still resumed')
+  const pid = Number(/^supervisor started \(pid (\d+)\), but its HTTP API did not start: listen EADDRINUSE: address already in use 127\.0\.0\.1:8889\n$/.exec(r.out)?.[1])
+  t.ok(pid > 0, r.out)
+  t.match(r.err, /it resumes sessions all the same/)
+  const status = io()
+  await main(['supervisor', 'status'], status)
+  t.match(status.out, `supervisor: running (pid ${pid})\nhttp: none — its HTTP API did not start: listen EADDRINUSE`)
+})
+
 t.test('a supervisor that exits before it is ready: its output, exit 1', async t => {
   const { entry, io } = setup(t, 'crash')
   const r = io()
   t.equal(await supervisorStartCommand(r, { entry }), 1)
   t.match(r.err, /^session-retry: the supervisor exited with code 3 before it was ready; the end of .*supervisor\.out:\n/)
-  t.match(r.err, /\n  fake supervisor: supervisor run in .*\n  boom: cannot start\n$/)
+  t.match(r.err, /\n  fake supervisor: supervisor run in .*\n  fake env: .*\n  boom: cannot start\n$/)
   t.notMatch(r.err, /^  ---/m, 'only this start’s output')
   t.equal(r.out, '')
 })
@@ -188,14 +215,14 @@ t.test('supervisor run: the real supervisor in-process until the stop signal', a
   })
   let finished: number | null = null
   const running = main(['supervisor', 'run'], io).then(code => (finished = code))
-  await waitFor(() => finished !== null || io.out.includes('supervisor: ready'), { timeoutMs: 20_000, what: 'ready or exit' })
+  await waitFor(() => finished !== null || io.out.includes('supervisor: ready'), { timeoutMs: 90_000, what: 'ready or exit' })
   if (finished !== null && /not implemented/.test(io.err)) {
     t.equal(finished, 1, 'not implemented yet: one line, exit 1')
     t.match(io.err, /^session-retry: [^\n]*not implemented[^\n]*\n$/)
     return
   }
   t.match(io.out, new RegExp(`^supervisor: ready \\(pid ${process.pid}, home ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(, [^)]*)?\\)\n$`))
-  t.equal(readFileSync(join(home, 'supervisor.pid'), 'utf8'), `${process.pid}\n`)
+  t.match(readFileSync(join(home, 'supervisor.pid'), 'utf8'), new RegExp(`^${process.pid} (\\d+|-)\\n$`), 'pid and start time')
   stop.abort()
   t.equal(await running, 0)
   t.notOk(existsSync(join(home, 'supervisor.pid')), 'released on the way out')

@@ -28,12 +28,18 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { readdirSync, realpathSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export type ClaudeVersion = 'current' | '2.1.77'
+/**
+ * Which Claude Code runs: `current` is the pinned `@anthropic-ai/claude-code` (bumping it is the
+ * one line in package.json), `newest` the `claude-code-newest` alias (the newest the registry
+ * served when it was last bumped), `2.1.77` the last one without StopFailure.
+ */
+export type ClaudeVersion = 'current' | 'newest' | '2.1.77'
+export const CLAUDE_VERSIONS: readonly ClaudeVersion[] = ['current', 'newest', '2.1.77']
 
 /** the repository root (this file is test/helpers/claude-cli.ts) */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -41,11 +47,32 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 /** smaller than this, bin/claude.exe is the placeholder left when the postinstall did not run */
 const STUB_MAX_BYTES = 4096
 
-export function claudeCommand(version: ClaudeVersion = 'current'): { file: string; args: string[] } {
-  if (version === '2.1.77') {
-    return { file: process.execPath, args: [join(repoRoot, 'node_modules/claude-code-2177/cli.js')] }
-  }
-  const pkg = join(repoRoot, 'node_modules/@anthropic-ai/claude-code')
+const PACKAGE_DIRS: Record<ClaudeVersion, string> = {
+  current: 'node_modules/@anthropic-ai/claude-code',
+  newest: 'node_modules/claude-code-newest',
+  '2.1.77': 'node_modules/claude-code-2177',
+}
+
+/**
+ * The version tests run when they name none: SESSION_RETRY_TEST_CLAUDE (current | newest), so
+ * the whole suite, or one file, can run against another Claude Code unchanged.
+ */
+export function defaultClaudeVersion(env: NodeJS.ProcessEnv = process.env): ClaudeVersion {
+  const raw = env.SESSION_RETRY_TEST_CLAUDE
+  if (raw === undefined || raw === '') return 'current'
+  if ((CLAUDE_VERSIONS as readonly string[]).includes(raw)) return raw as ClaudeVersion
+  throw new Error(`SESSION_RETRY_TEST_CLAUDE=${JSON.stringify(raw)} must be one of ${CLAUDE_VERSIONS.join(', ')}`)
+}
+
+/** The installed version of a Claude Code package (its package.json). */
+export function claudePackageVersion(version: ClaudeVersion = defaultClaudeVersion()): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, PACKAGE_DIRS[version], 'package.json'), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+export function claudeCommand(version: ClaudeVersion = defaultClaudeVersion()): { file: string; args: string[] } {
+  const pkg = join(repoRoot, PACKAGE_DIRS[version])
+  if (version === '2.1.77') return { file: process.execPath, args: [join(pkg, 'cli.js')] }
   const exe = join(pkg, 'bin/claude.exe')
   let size = 0
   try { size = statSync(exe).size } catch { /* missing: fall back */ }
@@ -136,7 +163,7 @@ export async function makeSandbox(api: { url: string }, opts: SandboxOptions = {
   await mkdir(cwd, { recursive: true })
   await writeFile(join(home, '.claude.json'), JSON.stringify({
     hasCompletedOnboarding: true,
-    lastOnboardingVersion: '2.1.331',
+    lastOnboardingVersion: claudePackageVersion('current'),
     theme: 'dark',
     autoUpdates: false,
     projects: {},

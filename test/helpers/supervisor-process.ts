@@ -35,14 +35,17 @@ export interface SupervisorProcess {
   kill(): Promise<void>
 }
 
-export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 40_000 } = {}): Promise<SupervisorProcess> {
+export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<SupervisorProcess> {
   const child = spawn(process.execPath, [cliMain, 'supervisor', 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', d => (output += d))
   child.stderr!.on('data', d => (output += d))
   const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
   await Promise.race([
-    waitFor(() => output.includes('supervisor: ready'), { timeoutMs, what: 'supervisor ready' }),
+    waitFor(() => output.includes('supervisor: ready'), { timeoutMs, what: 'supervisor ready' }).catch(error => {
+      child.kill('SIGKILL')
+      throw new Error(`${(error as Error).message}; its output so far:\n${output}\nits log:\n${logTail(env.SESSION_RETRY_HOME)}`)
+    }),
     exited.then(code => {
       throw new Error(`supervisor exited with ${code} before it was ready:\n${output}`)
     }),
@@ -58,6 +61,14 @@ export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 40_0
       child.kill('SIGKILL')
       await exited
     },
+  }
+}
+
+function logTail(home: string | undefined): string {
+  try {
+    return readFileSync(join(home ?? '', 'logs', 'session-retry.log'), 'utf8').split('\n').slice(-30).join('\n')
+  } catch {
+    return '(no log)'
   }
 }
 

@@ -18,6 +18,11 @@ export interface TmuxOptions {
   env: NodeJS.ProcessEnv
   width?: number
   height?: number
+  /**
+   * Give the program `TMUX` and `TMUX_PANE` as tmux would (the `env -i` drops them otherwise),
+   * so it knows, like a program a user starts in tmux, which server and pane it runs in.
+   */
+  tmuxEnv?: boolean
 }
 
 export interface TmuxSession {
@@ -61,7 +66,14 @@ function envArgs(env: NodeJS.ProcessEnv): string[] {
 export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   const socket = `ssr-test-${process.pid}-${randomBytes(4).toString('hex')}`
   const name = 'main'
-  const env = { TERM: 'xterm-256color', ...opts.env }
+  const env: NodeJS.ProcessEnv = { TERM: 'xterm-256color', ...opts.env }
+  if (opts.tmuxEnv) {
+    // A placeholder session starts the server first, so its socket, pid and the next pane id are known.
+    await tmux(socket, ['-f', '/dev/null', 'new-session', '-d', '-s', 'hold', '--', 'sleep', '86400'])
+    const [path, pid, pane] = (await tmux(socket, ['display-message', '-p', '-t', 'hold', '#{socket_path} #{pid} #{pane_id}'])).trim().split(' ')
+    env.TMUX = `${path},${pid},1`
+    env.TMUX_PANE = `%${Number(pane!.slice(1)) + 1}`
+  }
   await tmux(socket, [
     '-f', '/dev/null', 'new-session', '-d', '-s', name,
     '-x', String(opts.width ?? 120), '-y', String(opts.height ?? 40), '-c', opts.cwd,
@@ -70,6 +82,11 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   // keep the pane after the program exits, so its last screen can still be read
   await tmux(socket, ['set-option', '-t', name, 'remain-on-exit', 'on']).catch(() => undefined)
   const target = `${name}:0.0`
+  if (opts.tmuxEnv) {
+    const pane = (await tmux(socket, ['display-message', '-p', '-t', target, '#{pane_id}'])).trim()
+    if (pane !== env.TMUX_PANE) throw new Error(`tmux gave pane ${pane}, the program was told ${env.TMUX_PANE}`)
+    await tmux(socket, ['kill-session', '-t', 'hold'])
+  }
   const socketPath = (await tmux(socket, ['display-message', '-p', '#{socket_path}']).catch(() => '')).trim()
 
   const session: TmuxSession = {
@@ -113,6 +130,7 @@ export interface TuiOptions {
   env?: Record<string, string>
   width?: number
   height?: number
+  tmuxEnv?: boolean
 }
 
 /** Start the interactive `claude` TUI of a sandbox under a private tmux server. */
@@ -130,5 +148,6 @@ export function startClaudeTui(sandbox: ClaudeSandbox, opts: TuiOptions = {}): P
     env,
     width: opts.width,
     height: opts.height,
+    tmuxEnv: opts.tmuxEnv,
   })
 }

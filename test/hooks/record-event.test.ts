@@ -1,7 +1,7 @@
 // The hook as a real process: stage 1 (sh) then stage 2 (the built Node bundle), hostile input included.
 import t from 'tap'
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
@@ -219,7 +219,7 @@ t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOS
   await runHook(payload({ hook_event_name: 'SessionStart', source: 'startup' }), env)
   const pid = await waitFor(() => {
     try {
-      const value = Number(readFileSync(join(home, 'supervisor.pid'), 'utf8'))
+      const value = Number(readFileSync(join(home, 'supervisor.pid'), 'utf8').split(' ')[0])
       return value > 0 && value
     } catch {
       return undefined
@@ -235,7 +235,7 @@ t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOS
   t.doesNotThrow(() => process.kill(pid, 0), 'the supervisor is alive')
   await runHook(payload({ hook_event_name: 'SessionStart', source: 'resume' }), env)
   await waitForSpoolDrained(home)
-  t.equal(Number(readFileSync(join(home, 'supervisor.pid'), 'utf8')), pid, 'a second SessionStart keeps the running one')
+  t.equal(Number(readFileSync(join(home, 'supervisor.pid'), 'utf8').split(' ')[0]), pid, 'a second SessionStart keeps the running one')
   process.kill(pid, 'SIGTERM')
   await waitFor(() => {
     try {
@@ -266,8 +266,8 @@ t.test('with a supervisor alive, stage 1 starts no Node: the event waits in the 
   const home = join(dir, 'home')
   const node = fakeNode(dir)
   mkdirSync(home, { recursive: true })
-  // This test process stands in for a live supervisor.
-  writeFileSync(join(home, 'supervisor.pid'), `${process.pid}\n`)
+  // This test process stands in for a live supervisor: its pid and start time, as a supervisor writes them.
+  writeFileSync(join(home, 'supervisor.pid'), `${process.pid} ${ownStartTime()}\n`)
   t.equal((await runHook(payload(), { SESSION_RETRY_HOME: home, PATH: node.path })).code, 0)
   const [waiting] = spoolIds(home)
   t.ok(waiting, 'the event is in the spool')
@@ -279,7 +279,13 @@ t.test('with a supervisor alive, stage 1 starts no Node: the event waits in the 
   t.same(node.started(), [second], 'stage 2 ran for the event written without a supervisor only')
 })
 
-t.test('a pid file naming a dead process, a zombie or junk does not stop stage 2', async t => {
+/** Field 22 of /proc/self/stat: what the supervisor writes after its pid. */
+function ownStartTime(): string {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!
+}
+
+t.test('a pid file naming a dead process, a zombie, a reused pid or junk does not stop stage 2', async t => {
   const dir = t.testdir()
   const home = join(dir, 'home')
   const node = fakeNode(dir)
@@ -290,7 +296,9 @@ t.test('a pid file naming a dead process, a zombie or junk does not stop stage 2
   t.teardown(() => parent.kill())
   const zombie = await new Promise<string>(resolve => parent.stdout.once('data', d => resolve(String(d).trim())))
   await waitFor(() => /\) Z/.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')), { what: 'a zombie' })
-  const contents = [`${dead}\n`, `${zombie}\n`, 'not-a-pid\n', '\n', '-1\n']
+  // A live process whose start time is not the recorded one: the pid was given to another process.
+  const reused = `${process.pid} ${Number(ownStartTime()) + 1}\n`
+  const contents = [`${dead}\n`, `${zombie} -\n`, reused, 'not-a-pid\n', '\n', '-1\n']
   for (const content of contents) {
     writeFileSync(join(home, 'supervisor.pid'), content)
     await runHook(payload(), { SESSION_RETRY_HOME: home, PATH: node.path })
@@ -316,4 +324,83 @@ t.test('a running supervisor promotes what stage 1 wrote, with the facts of its 
   t.ok(Math.abs(Date.parse(record.ts) - Date.now()) < 60_000, 'ts is the time of the event')
   await waitForSpoolDrained(home)
   t.notOk(existsSync(join(home, 'logs', 'hook.log')) && readFileSync(join(home, 'logs', 'hook.log'), 'utf8').trim(), 'stage 2 never ran')
+})
+
+t.test('a spool, events or logs folder that is a link: nothing is written through it', async t => {
+  for (const linked of ['sessions/spool', 'sessions/events', 'logs']) {
+    const dir = t.testdir({ outside: { 'keep.txt': 'untouched' } })
+    const home = join(dir, 'home')
+    mkdirSync(join(home, 'sessions'), { recursive: true, mode: 0o700 })
+    mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o700 })
+    if (linked !== 'logs') mkdirSync(join(home, 'sessions', linked === 'sessions/spool' ? 'events' : 'spool'), { mode: 0o700 })
+    rmSync(join(home, linked), { recursive: true, force: true })
+    symlinkSync(join(dir, 'outside'), join(home, linked))
+    const before = treeSnapshot(join(dir, 'outside'))
+    const run = await runHook(payload({ hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan' }), { SESSION_RETRY_HOME: home })
+    t.equal(run.code, 0, linked)
+    t.equal(run.stdout, '')
+    if (linked === 'sessions/events') {
+      // Stage 1 cannot see this one; stage 2 refuses it and says so in hook.log.
+      const log = await waitFor(() => {
+        try {
+          return /events is a symbolic link/.test(readFileSync(join(home, 'logs', 'hook.log'), 'utf8'))
+        } catch {
+          return false
+        }
+      }, { what: 'hook.log line' })
+      t.ok(log, 'hook.log names the link')
+      t.match(readdirSync(join(home, 'sessions', 'spool')), [/\.try1\.event$/], 'the event waits in the spool, its failed try counted')
+    } else {
+      t.match(run.stderr, new RegExp(`^session-retry: refusing to write under ${home}: ${home}/${linked} is a symbolic link .*SESSION_RETRY_HOME.*; event not recorded\\n$`))
+    }
+    t.same(treeSnapshot(join(dir, 'outside')), before, `${linked}: nothing written through the link`)
+  }
+})
+
+t.test('a home or spool folder of another user is refused by stage 1', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async t => {
+  for (const foreign of ['', 'sessions/spool']) {
+    const home = join(t.testdir(), 'home')
+    mkdirSync(join(home, 'sessions', 'spool'), { recursive: true, mode: 0o700 })
+    chownSync(join(home, foreign), 65534, 65534)
+    const run = await runHook(payload(), { SESSION_RETRY_HOME: home })
+    t.equal(run.code, 0)
+    t.match(run.stderr, /belongs to another user .*; event not recorded\n$/)
+    t.same(readdirSync(join(home, 'sessions', 'spool')), [], 'nothing written')
+  }
+})
+
+t.test('a home others can write to: stage 2 refuses it and says why in hook.log', async t => {
+  const home = join(t.testdir(), 'home')
+  await recordOne(home)
+  chmodSync(home, 0o777)
+  const run = await runHook(payload({ last_assistant_message: 'second' }), { SESSION_RETRY_HOME: home })
+  t.equal(run.code, 0)
+  const log = await waitFor(() => {
+    const text = readFileSync(join(home, 'logs', 'hook.log'), 'utf8')
+    return text.includes('refusing') && text
+  }, { what: 'hook.log line' })
+  t.match(log, new RegExp(`refusing to use the home folder ${home}: .* is writable by its group and everyone \\(mode 0777\\).*SESSION_RETRY_HOME`))
+  t.equal(journalLines(home, SESSION).length, 1, 'nothing more journaled')
+})
+
+t.test('a quarantined raw event keeps no prompt text', async t => {
+  const home = join(t.testdir(), 'home')
+  for (const input of [
+    JSON.stringify({ session_id: '../bad', hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan', cwd: '/tmp' }),
+    '{"session_id": "x", "hook_event_name": "UserPromptSubmit", "prompt": "my secret plan, cut sho',
+  ]) {
+    await runHook(input, { SESSION_RETRY_HOME: home, SESSION_RETRY_ENABLED: 'true' })
+  }
+  await waitFor(() => {
+    try {
+      return readdirSync(join(home, 'sessions', 'quarantine')).length === 2
+    } catch {
+      return false
+    }
+  }, { what: 'two quarantined events', timeoutMs: 30_000 })
+  for (const name of readdirSync(join(home, 'sessions', 'quarantine'))) {
+    const kept = readFileSync(join(home, 'sessions', 'quarantine', name), 'utf8')
+    t.notMatch(kept, /secret/, name)
+    t.match(kept, /"prompt":\s*"\[removed/, 'the field says it was removed')
+  }
 })

@@ -1,6 +1,7 @@
-// Thousands of malformed requests against the real API and a real Supervisor: random methods,
-// paths (`../`, `%00`, very long ids), headers (hostile Host, huge values, many of them), bodies
-// (broken JSON, binary, huge), half through node:http, half as raw bytes on a TCP socket.
+// Thousands of malformed requests against the real API and a real Supervisor (the dashboard's
+// page, files and /events stream included): random methods, paths (`../`, `%00`, very long ids),
+// headers (hostile Host, huge values, many of them), bodies (broken JSON, binary, huge), half
+// through node:http, half as raw bytes on a TCP socket.
 // Every answer must be a 4xx/2xx (never 5xx), every error JSON; afterwards /health still answers
 // 200, the supervisor logged no error, and nothing outside <home> changed.
 // Replay a run with FUZZ_SEED=<seed>; FUZZ_REQUESTS sets how many requests (default 3000).
@@ -16,6 +17,7 @@ import { homePaths } from '../../src/journal/home-paths.js'
 import { createFileLogger } from '../../src/supervisor/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
 import { startHttpApi } from '../../src/http/http-api.js'
+import { DASHBOARD_FILES } from '../../src/http/dashboard-assets.js'
 
 const SEED = Number(process.env.FUZZ_SEED) || Date.now() % 2 ** 31
 const REQUESTS = Number(process.env.FUZZ_REQUESTS) || 3000
@@ -113,6 +115,9 @@ t.test(`fuzz: ${REQUESTS} malformed requests (seed ${SEED})`, async t => {
   t.equal(body.status, 'ok', 'and is not degraded')
   t.equal(supervisor.stats.errors, 0, `no supervisor error (${supervisor.stats.lastError})`)
   t.same(snapshotOutside(dir, home), before, 'no file outside <home> changed')
+  // Stopped first: a summary write in flight leaves a temp file beside its target for a moment.
+  await stop()
+  stop = async () => {}
   for (const file of walk(home)) {
     const rel = relative(home, file)
     t.match(rel, /^(api-token|current_session\.json|resume_schedule\.json|logs\/[a-z.-]+\.log|sessions\/(events\/)?[A-Za-z0-9][A-Za-z0-9_-]{0,127}\.jsonl?)$/, `expected file in home: ${rel}`)
@@ -120,6 +125,8 @@ t.test(`fuzz: ${REQUESTS} malformed requests (seed ${SEED})`, async t => {
 })
 
 // ---------------------------------------------------------------- generators
+
+const DASHBOARD_TYPES = new Set<string>(Object.values(DASHBOARD_FILES).map(f => f.type))
 
 const GOOD_HOSTS = ['127.0.0.1', 'localhost', '[::1]']
 const BAD_HOSTS = ['evil.example', '127.0.0.1.evil.example', 'localhost.', '0x7f000001', '127.1', '', ' ', 'a'.repeat(300), '[::ffff:127.0.0.1]', 'localhost:99999999']
@@ -157,6 +164,12 @@ function pathFor(rng: Rng, ids: string[]): string {
     '/metrics',
     '/notify-limit',
     '/',
+    '/events',
+    '/events',
+    '/dashboard.js',
+    '/dashboard.css',
+    '/dashboard.json',
+    '/favicon.svg',
     '//health',
     '/health/',
     '/../../etc/passwd',
@@ -251,6 +264,16 @@ async function httpCase(rng: Rng, port: number, token: string, ids: string[]): P
     }
     let answered = false
     req.on('response', res => {
+      if (res.headers['content-type'] === 'text/event-stream; charset=utf-8') {
+        // An open event stream: its headers are the answer; the client leaves at once.
+        answered = true
+        outcome.statuses.push(res.statusCode ?? 0)
+        if (res.statusCode !== 200 || res.headers['cache-control'] !== 'no-store') outcome.problem = `event stream answered ${res.statusCode} / ${res.headers['cache-control']}`
+        res.on('error', () => {})
+        req.destroy()
+        resolve()
+        return
+      }
       const chunks: Buffer[] = []
       res.on('data', c => chunks.push(c))
       res.on('error', () => {})
@@ -280,6 +303,7 @@ function checkAnswer(method: string, status: number, contentType: string, cacheC
   if (cacheControl !== 'no-store') return `status ${status} without Cache-Control: no-store`
   if (method === 'HEAD') return undefined
   if (contentType.startsWith('text/plain; version=0.0.4')) return status === 200 ? undefined : `metrics type on ${status}`
+  if (DASHBOARD_TYPES.has(contentType)) return status === 200 ? undefined : `dashboard file type on ${status}`
   if (contentType !== 'application/json; charset=utf-8') return `status ${status} with Content-Type ${contentType}`
   let json: unknown
   try {

@@ -131,7 +131,7 @@ t.test('pinned limits', async t => {
     keepAliveTimeoutMs: 5_000,
     socketTimeoutMs: 60_000,
     maxHeaderBytes: 16 * 1024,
-    maxHeadersCount: 64,
+    maxHeadersCount: 65,
     maxConnections: 256,
   })
 })
@@ -264,22 +264,40 @@ t.test('a non-loopback Host or a foreign Origin is refused (DNS rebinding, cross
   const w = await world(t)
   const port = w.api.port
   for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', `127.0.0.1.evil.example:${port}`, 'localhost.evil', '10.0.0.1', '0.0.0.0', '127.0.0.2', '[::2]', 'localhost:80@evil', 'localhost:abc', 'localhost:123456']) {
-    const a = await call(port, { path: '/health', headers: { Host: host } })
-    assertJsonError(t, a, 403, /loopback/)
+    for (const path of ['/health', '/', '/dashboard.js', '/dashboard.json', '/events']) {
+      assertJsonError(t, await call(port, { path, headers: { Host: host } }), 403, /loopback/)
+    }
     const p = await post(port, '/notify-limit', { session_id: 'rebind', message: 'x' }, w.token, { Host: host })
     assertJsonError(t, p, 403)
   }
   t.same(journalLines(w.paths, 'rebind'), [])
   for (const host of [`127.0.0.1:${port}`, '127.0.0.1', `localhost:${port}`, 'LocalHost', `[::1]:${port}`, '[::1]']) {
     t.equal((await call(port, { path: '/health', headers: { Host: host } })).status, 200, `Host ${host} accepted`)
+    t.equal((await call(port, { path: '/', headers: { Host: host } })).status, 200, `Host ${host} gets the page`)
   }
-  assertJsonError(t, await call(port, { path: '/health', headers: { Host: '127.0.0.1', Origin: 'https://evil.example' } }), 403, /Origin/)
+  for (const path of ['/health', '/', '/events']) {
+    assertJsonError(t, await call(port, { path, headers: { Host: '127.0.0.1', Origin: 'https://evil.example' } }), 403, /Origin/)
+  }
   assertJsonError(t, await call(port, { path: '/health', headers: { Host: '127.0.0.1', Origin: 'null' } }), 403, /Origin/)
   t.equal((await call(port, { path: '/health', headers: { Origin: `http://localhost:${port}` } })).status, 200)
   // HTTP/1.0 without Host.
   const raw = await rawExchange(port, 'GET /health HTTP/1.0\r\n\r\n')
   t.match(raw, /^HTTP\/1\.1 403 /)
   t.match(raw, /"error":"the Host header is missing/)
+})
+
+t.test('an Origin after 64 headers cannot slip past the check: more than 64 headers are refused', async t => {
+  const w = await world(t)
+  const port = w.api.port
+  const filler = (n: number) => Array.from({ length: n }, (_, i) => `X-Filler-${i}: ${i}\r\n`).join('')
+  const request = (headers: string) => rawExchange(port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers}\r\n`)
+  t.match(await request(filler(62)), /^HTTP\/1\.1 200 /, '64 headers in all are fine')
+  const cut = await request(filler(63))
+  t.match(cut, /^HTTP\/1\.1 431 /, '65 are refused')
+  t.match(cut, /"error":"the request has more than 64 headers"/)
+  const smuggled = await request(filler(70) + 'Origin: https://evil.example\r\n')
+  t.match(smuggled, /^HTTP\/1\.1 431 /, 'an Origin Node would have dropped is not ignored')
+  t.match(await request(filler(61) + 'Origin: https://evil.example\r\n'), /^HTTP\/1\.1 403 /, 'within the limit, the Origin check sees it')
 })
 
 t.test('POST /notify-limit appends exactly one journal line and the session is scheduled at the reset', async t => {

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs'
 import { homePaths } from '../../src/journal/home-paths.js'
 import { parseJournalLine } from '../../src/journal/event-record.js'
 import { serializeRecord } from '../../src/journal/event-record.js'
-import { currentSessionId, EPOCH_SECONDS_BELOW, limitReportRecord, MAX_RESET_AHEAD_MS, parseLimitReport, parseResetAt } from '../../src/http/limit-report.js'
+import { currentSessionId, EPOCH_SECONDS_BELOW, limitReportRecord, parseLimitReport, parseResetAt } from '../../src/http/limit-report.js'
+import { MAX_RESET_DISTANCE_MS as MAX_RESET_AHEAD_MS } from '../../state/time-range.js'
 import { HttpError } from '../../src/http/respond.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
@@ -36,6 +37,9 @@ t.test('reset_at: ISO with a zone, epoch seconds or milliseconds', async t => {
     [at * 1000, null],
     [NOW + MAX_RESET_AHEAD_MS + 1, null],
     [946_684_799, null],
+    [NOW - MAX_RESET_AHEAD_MS - 1, null],
+    ['+275760-09-13T00:00:00Z', null],
+    [8.64e15 + 1, null],
   ]
   for (const [value, expected] of cases) {
     const parsed = parseResetAt(value, NOW)

@@ -17,7 +17,7 @@ const AT = '2026-03-04T12:00:00.000Z' // a Wednesday
 const ms = (iso: string) => Date.parse(iso)
 const limit = (kind: string, resetAt: number | null) =>
   ({ kind, resetAt, source: 'banner', transient: false, usedPercentage: null, at: ms(AT) }) as SessionContext['limit']
-const run = (attempt: number) => ({ attempt, mode: 'spawn' as const, startedAt: ms(AT), exitedAt: null, exitCode: null, turnCompleted: false, outcome: 'running' as const, at: ms(AT) })
+const run = (attempt: number) => ({ attempt, mode: 'spawn' as const, startedAt: ms(AT), exitedAt: null, exitCode: null, turnCompleted: false, outcome: 'running' as const, at: ms(AT), marked: true, permissionMode: null, details: null })
 
 function tr(from: string, to: string, context: Partial<SessionContext> = {}, event = 'e'): NotifiableTransition {
   return { sessionId: ID, at: AT, from, to, event, context: { ...initialSessionContext({ sessionId: ID, cwd: '/home/me/projects/shop' }), ...context } }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { appendRecord } from '../../src/journal/append-record.js'
 import { parseJournalLine, type JournalRecord } from '../../src/journal/event-record.js'
@@ -32,6 +32,15 @@ t.test('a planted symlink is not followed', async t => {
   const paths = homePaths(join(dir, 'home'))
   mkdirSync(paths.eventsDir, { recursive: true })
   symlinkSync(join(dir, 'target'), join(paths.eventsDir, 's1.jsonl'))
-  t.throws(() => appendRecord(paths, record('x')), { code: 'ELOOP' })
+  t.throws(() => appendRecord(paths, record('x')), { code: 'EUNSAFE', message: /s1\.jsonl: it is a symbolic link/ })
   t.equal(readFileSync(join(dir, 'target'), 'utf8'), 'do not touch')
+})
+
+t.test('a symlinked events folder is refused, and its target left alone', async t => {
+  const dir = t.testdir({ elsewhere: {} })
+  const paths = homePaths(join(dir, 'home'))
+  mkdirSync(paths.sessionsDir, { recursive: true })
+  symlinkSync(join(dir, 'elsewhere'), paths.eventsDir)
+  t.throws(() => appendRecord(paths, record('x')), { code: 'EUNSAFE', message: /events is a symbolic link/ })
+  t.same(readdirSync(join(dir, 'elsewhere')), [])
 })

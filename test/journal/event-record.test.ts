@@ -65,6 +65,16 @@ t.test('journal lines read back', async t => {
     [JSON.stringify({ ...good, ts: 'yesterday' }), /invalid ts/],
     [JSON.stringify({ ...good, event: 3 }), /missing event/],
     [JSON.stringify({ ...good, sessionId: '/etc/passwd' }), /may hold only/],
+    [JSON.stringify({ ...good, ts: '+275760-09-13T00:00:00.000Z' }), /ts .* is out of range \(2000 to 2100\)/],
+    [JSON.stringify({ ...good, ts: '1970-01-01T00:00:00.000Z' }), /out of range/],
+    [JSON.stringify({ ...good, ts: '2200-01-01T00:00:00.000Z' }), /out of range/],
+    [JSON.stringify({ ...good, event: 'LimitReported', resetAt: 1e17 }), /resetAt 100000000000000000 is not a time within a year of ts/],
+    [JSON.stringify({ ...good, event: 'LimitReported', resetAt: 'tomorrow' }), /resetAt "tomorrow" is not a time/],
+    [JSON.stringify({ ...good, event: 'LimitReported', resetAt: Date.parse(meta.ts) / 1000 }), /resetAt .* is not a time/],
+    [JSON.stringify({ ...good, event: 'ScheduleStaggered', notBefore: 8.64e15 + 1 }), /notBefore .* is not a time/],
+    [JSON.stringify({ ...good, event: 'ScheduleStaggered', notBefore: null }), /notBefore null is not a time/],
   ]
   for (const [line, error] of cases) t.match(parseJournalLine(line), { ok: false, error }, line)
+  const inRange = { ...good, event: 'LimitReported', resetAt: Date.parse(meta.ts) + 5 * 3_600_000 }
+  t.match(parseJournalLine(JSON.stringify(inRange)), { ok: true, value: inRange }, 'a reset within a year is kept')
 })

@@ -1,10 +1,10 @@
 // Stage 2 in-process: claiming, ordering, grace for files still being written, reclaiming dead claims.
 import t from 'tap'
 import type { Test } from 'tap'
-import { readFileSync, readdirSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { homePaths } from '../../src/journal/home-paths.js'
-import { INCOMPLETE_GRACE_MS, parseSpoolFile, promoteSpool } from '../../src/journal/promote-spool.js'
+import { INCOMPLETE_GRACE_MS, MAX_APPEND_TRIES, parseSpoolFile, promoteSpool } from '../../src/journal/promote-spool.js'
 
 const ID = 'sess-1'
 const payload = (event: string, extra: object = {}) => JSON.stringify({ session_id: ID, hook_event_name: event, cwd: '/p', ...extra })
@@ -95,4 +95,41 @@ t.test('a Stop or StopFailure carries the fresh five-hour usage the status line 
   spool('c.event', `ssr1 1 2 \n${payload('Stop')}`, 1_000_003)
   promoteSpool(paths, options)
   t.equal(journal()[2].usedPercentage, undefined, 'a stale figure is not used')
+})
+
+t.test('an event that cannot be appended is tried MAX_APPEND_TRIES times, logged twice, then quarantined', async t => {
+  t.equal(MAX_APPEND_TRIES, 3)
+  const { paths, logs, options, spool } = setup(t)
+  mkdirSync(join(paths.eventsDir, `${ID}.jsonl`), { recursive: true }) // a folder where the journal should be
+  spool('x.event', `ssr1 1 2 \n${payload('UserPromptSubmit', { prompt: 'my secret plan' })}`)
+  const sweeps = Array.from({ length: 5 }, () => promoteSpool(paths, options))
+  t.same(sweeps.map(r => [r.failed, r.quarantined]), [[1, 0], [1, 0], [0, 1], [0, 0], [0, 0]])
+  t.equal(logs.length, 2, 'the first failure and the quarantine, not one line per sweep')
+  t.match(logs[0], /could not append event x to the journal, kept in the spool \(quarantined after 3 tries\): EISDIR/)
+  t.match(logs[1], /event x quarantined .*could not be appended to the journal \(3 tries\)/)
+  t.same(readdirSync(paths.spoolDir), [])
+  t.same(readdirSync(paths.quarantineDir), ['x.event'])
+  t.notMatch(readFileSync(join(paths.quarantineDir, 'x.event'), 'utf8'), /secret/, 'no prompt kept')
+})
+
+t.test('a failed try keeps the event id; it is promoted once the journal can be written', async t => {
+  const { paths, options, spool, journal } = setup(t)
+  mkdirSync(join(paths.eventsDir, `${ID}.jsonl`), { recursive: true })
+  spool('y.event', `ssr1 1 2 \n${payload('Stop')}`)
+  promoteSpool(paths, options)
+  t.same(readdirSync(paths.spoolDir), ['y.try1.event'])
+  rmSync(join(paths.eventsDir, `${ID}.jsonl`), { recursive: true })
+  t.equal(promoteSpool(paths, options).promoted, 1)
+  t.same(journal().map(r => r.id), ['y'])
+})
+
+t.test('a link planted in the spool is removed, never read or followed', async t => {
+  const { paths, logs, options } = setup(t)
+  const outside = join(paths.home, '..', 'target.event')
+  writeFileSync(outside, `ssr1 1 2 \n${payload('Stop')}`)
+  symlinkSync(outside, join(paths.spoolDir, 'z.event'))
+  t.equal(promoteSpool(paths, options).promoted, 0)
+  t.same(readdirSync(paths.spoolDir), [])
+  t.match(logs[0], /removed .*z\.event from the spool: not a regular file/)
+  t.equal(readFileSync(outside, 'utf8'), `ssr1 1 2 \n${payload('Stop')}`, 'the target is untouched')
 })

@@ -398,38 +398,45 @@ t.test('unknown zone is reported, not thrown', async (t) => {
 })
 
 t.test('the thresholds are pinned', async (t) => {
-  t.equal(STALE_AFTER_MS, 3 * 60 * 60 * 1000)
-  t.equal(UNDATED_MAX_AHEAD_MS, 12 * 60 * 60 * 1000)
+  t.equal(STALE_AFTER_MS, 60 * 60 * 1000, 'the just-passed window')
+  t.equal(UNDATED_MAX_AHEAD_MS, 24 * 60 * 60 * 1000, 'Claude Code prints a bare time for resets up to 24 h ahead')
   t.equal(DATED_MAX_AHEAD_MS, 35 * 24 * 60 * 60 * 1000)
 })
 
-t.test('stale text: a time long past gives no reset', async (t) => {
+t.test('an undated time that passed hours ago means its next occurrence', async (t) => {
   const text = "You've hit your session limit · resets 3am"
-  // 10:00 PST: 3am passed 7 h ago, and tomorrow's 3am is 17 h away.
+  // 10:00 PST: 3am passed 7 h ago, beyond the window, so tomorrow's 3am (11:00Z).
   const r = parseLimitMessage(text, { now: Date.parse('2026-11-25T18:00:00Z'), timeZone: 'America/Los_Angeles' })
-  t.equal(r.limited, true, 'still a hard limit')
-  t.equal(r.stale, true)
-  t.equal(r.resetAt, null, 'no invented tomorrow')
-  t.match(r.reasons.join('\n'), /stale/)
+  t.equal(r.limited, true)
+  t.equal(r.stale, false)
+  t.equal(r.resetAt, Date.parse('2026-11-26T11:00:00Z'))
+  t.match(r.reasons.join('\n'), /beyond the 60 min just-passed window/)
 })
 
-t.test('the stale boundary sits at STALE_AFTER_MS', async (t) => {
+t.test('the just-passed window sits at STALE_AFTER_MS: both sides', async (t) => {
   const text = "You've hit your session limit · resets 3am (UTC)"
   const at3 = Date.parse('2026-11-25T03:00:00Z')
-  const edge = parseLimitMessage(text, { now: at3 + STALE_AFTER_MS, timeZone: 'UTC' })
-  t.equal(edge.resetAt, at3, 'exactly at the threshold: the reset just passed')
-  const past = parseLimitMessage(text, { now: at3 + STALE_AFTER_MS + 60_000, timeZone: 'UTC' })
-  t.equal(past.stale, true)
-  t.equal(past.resetAt, null)
+  const inside = parseLimitMessage(text, { now: at3 + STALE_AFTER_MS, timeZone: 'UTC' })
+  t.equal(inside.resetAt, at3, 'exactly at the window: the reset just passed')
+  t.match(inside.reasons.join('\n'), /the reset is over/)
+  const outside = parseLimitMessage(text, { now: at3 + STALE_AFTER_MS + 60_000, timeZone: 'UTC' })
+  t.equal(outside.resetAt, at3 + 24 * 60 * 60 * 1000, 'a minute later: tomorrow')
+  t.equal(outside.stale, false)
 })
 
-t.test('the undated look-ahead boundary sits at UNDATED_MAX_AHEAD_MS', async (t) => {
-  const text = "You've hit your session limit · resets 3pm (UTC)"
+t.test('a bare time up to 24 h ahead is read as printed (a weekly reset 22 h away)', async (t) => {
+  const text = "You've hit your weekly limit · resets 3pm (UTC)"
   const at15 = Date.parse('2026-11-25T15:00:00Z')
-  const edge = parseLimitMessage(text, { now: at15 - UNDATED_MAX_AHEAD_MS, timeZone: 'UTC' })
-  t.equal(edge.resetAt, at15)
-  const far = parseLimitMessage(text, { now: at15 - UNDATED_MAX_AHEAD_MS - 60_000, timeZone: 'UTC' })
-  t.equal(far.stale, true)
+  const r = parseLimitMessage(text, { now: at15 - 22 * 60 * 60 * 1000, timeZone: 'UTC' })
+  t.equal(r.resetAt, at15)
+  t.equal(r.kind, 'weekly')
+})
+
+t.test('a weekday time more than 7 days away cannot happen: the look-ahead is a week', async (t) => {
+  const text = "You've hit your weekly limit · resets Wed 3pm (UTC)"
+  // Wednesday 2026-11-25 16:30: 3pm passed 90 min ago, so next Wednesday.
+  const r = parseLimitMessage(text, { now: Date.parse('2026-11-25T16:30:00Z'), timeZone: 'UTC' })
+  t.equal(r.resetAt, Date.parse('2026-12-02T15:00:00Z'))
 })
 
 t.test('a dated time more than a few hours past is stale, not next year', async (t) => {
@@ -632,8 +639,29 @@ t.test('the result is plain JSON', async (t) => {
 })
 
 t.test('pure: no clock, env or file reads in src/limits parsing', async (t) => {
-  for (const file of ['parse-limit-message.ts', 'limit-banners.ts', 'reset-time.ts']) {
+  for (const file of ['parse-limit-message.ts', 'limit-banners.ts', 'reset-time.ts', 'normalize-text.ts']) {
     const src = readFileSync(new URL(`../../src/limits/${file}`, import.meta.url), 'utf8')
     t.notMatch(src, /Date\.now\(|new Date\(\)|process\.env|node:fs|from 'fs'/, file)
   }
+})
+
+t.test('reasons: a wrapped head is joined, and an auto-continue line defers to its banner', async (t) => {
+  const now = Date.parse('2026-07-13T07:00:00Z')
+  const wrapped = parseLimitMessage("⎿  You've hit your\n   session limit · resets 8:30pm (Asia/Tokyo)", { now, timeZone: 'UTC' })
+  t.equal(wrapped.family, 'hit-your-limit')
+  t.equal(wrapped.resetAt, Date.parse('2026-07-13T11:30:00Z'))
+  t.match(wrapped.reasons.join('\n'), /joined a banner wrapped across two lines/)
+  const stopped = parseLimitMessage(
+    "You've hit your session limit · resets 8:30pm (Asia/Tokyo)\nAutomatic continue stopped after repeated usage-limit hits · /rate-limit-options to try again",
+    { now, timeZone: 'UTC' },
+  )
+  t.equal(stopped.family, 'hit-your-limit')
+  t.equal(stopped.kind, 'five_hour')
+  t.match(stopped.reasons.join('\n'), /auto-continue gave up/)
+})
+
+t.test('plain text takes no normalisation and says none', async (t) => {
+  const r = parseLimitMessage("You've hit your limit · resets 3pm (UTC)", { now: 0, timeZone: 'UTC' })
+  t.notMatch(r.reasons.join('\n'), /normalised/)
+  t.match(r.reasons[0], /^family hit-your-limit: /)
 })

@@ -130,6 +130,22 @@ t.test('rate_limit_info alone, weekly kinds mapped', async (t) => {
   t.equal(limit?.kind, 'weekly_opus')
 })
 
+t.test('a stored reset that is not a plausible time is ignored: the banner or the other field decides', async (t) => {
+  for (const resetsAt of [1e14, 1e11, 1]) {
+    const row = limitRow({ quotaLimits: { status: 'rejected', resetsAt, rateLimitType: 'five_hour' }, apiErrorParams: undefined })
+    const dir = t.testdir({ 's.jsonl': jsonl([row]) })
+    const limit = limitOf(t, await readTranscriptLimit(join(dir, 's.jsonl'), opts))
+    t.equal(limit?.source, 'banner', `${resetsAt}: read from the banner`)
+    t.equal(iso(limit?.resetAt), '2026-11-25T04:01:00.000Z', 'the banner time')
+    t.match(limit?.reasons.join('\n'), /quotaLimits\.resetsAt is not a time within a year of the row; ignored/)
+  }
+  const both = limitRow({ quotaLimits: { status: 'rejected', resetsAt: 1e14, rateLimitType: 'five_hour' } })
+  const dir = t.testdir({ 's.jsonl': jsonl([both]) })
+  const limit = limitOf(t, await readTranscriptLimit(join(dir, 's.jsonl'), opts))
+  t.equal(limit?.field, 'apiErrorParams.rate_limit_info.resetsAt', 'the plausible field is used')
+  t.equal(limit?.resetAt, 1795579275 * 1000)
+})
+
 t.test('rateLimitType values map to kinds', async (t) => {
   const cases: [string, string][] = [
     ['seven_day', 'weekly'],

@@ -41,6 +41,8 @@ t.test('timing constants are pinned (a change here is a reviewed diff)', async t
     backoffCapMs: 3_600_000,
     jitterRatio: 0.2,
     staggerMs: 20_000,
+    longWaitHorizonMs: 24 * 60 * MIN,
+    longWait: 'resume',
   })
   t.ok(Object.isFrozen(DEFAULT_RETRY_POLICY))
   t.strictSame({ ...ADAPTIVE_DELAYS_MS }, {
@@ -295,4 +297,30 @@ t.test('iso never throws', async t => {
   t.equal(iso(0), '1970-01-01T00:00:00.000Z')
   t.equal(iso(1e20), '100000000000000000000')
   t.equal(iso(Number.NaN), 'NaN')
+})
+
+t.test('long waits: beyond the horizon, resume says so and notify schedules nothing', async t => {
+  const H = 60 * MIN
+  const notify: RetryPolicyConfig = { ...P, longWait: 'notify' }
+  const cases: { name: string; resetIn: number; config: RetryPolicyConfig; attempts?: number; action: string; long: boolean }[] = [
+    { name: 'a 5-hour reset', resetIn: 4 * H, config: P, action: 'schedule', long: false },
+    { name: 'exactly at the horizon, margin included', resetIn: 24 * H - P.marginMs, config: notify, action: 'schedule', long: false },
+    { name: 'a weekly reset, resume', resetIn: 3 * 24 * H + 4 * H, config: P, action: 'schedule', long: true },
+    { name: 'a weekly reset, notify', resetIn: 3 * 24 * H + 4 * H, config: notify, action: 'notify', long: true },
+    { name: 'a weekly reset after a failed attempt, notify', resetIn: 3 * 24 * H, config: notify, attempts: 1, action: 'notify', long: true },
+    { name: 'a shorter horizon', resetIn: 4 * H, config: { ...notify, longWaitHorizonMs: 2 * H }, action: 'notify', long: true },
+  ]
+  for (const c of cases) {
+    const d = decideRetry({ at: AT, limit: limit({ kind: 'weekly', resetAt: AT + c.resetIn }), attempts: c.attempts ?? 0, config: c.config, random: 0.5 })
+    t.equal(d.action, c.action, c.name)
+    t.equal(d.reasons.some(r => r.startsWith('a long wait')), c.long, `${c.name}: long wait ${c.long ? '' : 'not '}named`)
+    if (d.action === 'schedule') t.equal(d.retryAt, AT + c.resetIn + P.marginMs, `${c.name}: at the reset`)
+    else t.equal(d.retryAt, null, `${c.name}: nothing scheduled`)
+  }
+  const n = decideRetry({ at: AT, limit: limit({ kind: 'weekly', resetAt: AT + 3 * 24 * H }), attempts: 0, config: notify, random: 0.5 })
+  t.match(n.reasons.at(-1), /beyond the 24h horizon: not resumed automatically \(long-wait policy: notify\); resume it yourself after 2026-11-28T03:02:45/)
+  const unknown = decideRetry({ at: AT, limit: limit({ resetAt: null }), attempts: 0, config: { ...notify, longWaitHorizonMs: MIN }, random: 0.5 })
+  t.equal(unknown.action, 'schedule', 'an adaptive wait is never a long wait')
+  const backoff = decideRetry({ at: AT, limit: null, attempts: 2, config: { ...notify, longWaitHorizonMs: MIN }, random: 0.5 })
+  t.equal(backoff.action, 'schedule', 'a backoff is never a long wait')
 })

@@ -209,7 +209,7 @@ t.test('due -> resume.started: spawn -> resuming, owner -> awaitingOwner', async
     t.equal(h.ctx().attempts, 1)
     t.equal(h.ctx().retryAt, null, 'nothing pending while resuming')
     t.strictSame(h.ctx().lastResume, {
-      attempt: 1, mode, startedAt: h.clock.now(), exitedAt: null, exitCode: null, turnCompleted: false, outcome, at: h.clock.now(),
+      attempt: 1, mode, startedAt: h.clock.now(), exitedAt: null, exitCode: null, turnCompleted: false, outcome, at: h.clock.now(), marked: false, permissionMode: null, details: null,
     })
   }
 })
@@ -859,10 +859,13 @@ t.test('every event in every state: no error, a known state, JSON-safe context',
     'session.ended': { type: 'session.ended', reason: 'other' },
     'resume.started': { type: 'resume.started', attempt: 1, mode: 'spawn' },
     'resume.exited': { type: 'resume.exited', attempt: 1, exitCode: 1, limited: false },
+    'resume.refused': { type: 'resume.refused', reason: 'plan mode' },
     'resume.requested': { type: 'resume.requested' },
     'schedule.cancelled': { type: 'schedule.cancelled' },
     'schedule.staggered': { type: 'schedule.staggered', notBefore: T0 + 3 * HOUR },
     'owner.timeout': { type: 'owner.timeout' },
+    'owner.autoResume': { type: 'owner.autoResume', result: 'disabled', message: 'resets more than 24 hours out' },
+    'tmux.continued': { type: 'tmux.continued', attempt: 1, sent: false, detail: 'someone is typing' },
     rearm: { type: 'rearm' },
   }
   t.strictSame(Object.keys(sample).sort(), [...SESSION_EVENT_TYPES].sort())
@@ -879,5 +882,201 @@ t.test('every event in every state: no error, a known state, JSON-safe context',
       t.ok(ok, `${s} + ${type} -> ${h.value()}`)
       t.strictSame(JSON.parse(JSON.stringify(h.ctx())), h.ctx(), `${s} + ${type}: context is exact JSON`)
     }
+  }
+})
+
+t.test('Claude Code\'s auto-continue fired: the owner continued, left at once', async t => {
+  {
+    const h = inState('awaitingOwner')
+    h.clock.increment(1000)
+    h.send({ type: 'owner.autoResume', result: 'fired' })
+    t.equal(h.value(), 'active', 'no grace wait')
+    t.equal(h.ctx().lastResume?.outcome, 'owner-continued')
+    t.match(h.ctx().reasons.join('\n'), /auto-continue fired/)
+    t.equal(h.ctx().lastActivityAt, h.clock.now())
+    t.equal(h.ctx().attempts, 0, 'the episode is over')
+  }
+  for (const s of ['scheduled', 'due', 'needsUser', 'exhausted', 'cancelled'] as const) {
+    const h = inState(s)
+    h.clock.increment(1000)
+    h.send({ type: 'owner.autoResume', result: 'fired', claudePid: 321 })
+    t.equal(h.value(), 'active', `${s}: the owner went on by itself`)
+    t.equal(h.ctx().retryAt, null, `${s}: schedule dropped`)
+    t.equal(h.ctx().claudePid, 321)
+    t.equal(h.ctx().open, true)
+    t.match(h.ctx().reasons.join('\n'), /continued by itself/)
+  }
+  {
+    const h = inState('limited')
+    h.send({ type: 'owner.autoResume', result: 'fired' })
+    t.equal(h.value(), 'active', 'limited (automatic resume off): the owner went on')
+  }
+  {
+    const h = inState('active')
+    h.send({ type: 'owner.autoResume', result: 'fired' })
+    t.equal(h.value(), 'active')
+    t.match(h.ctx().reasons.at(-1), /^Claude Code's auto-continue: it continued/)
+  }
+})
+
+t.test('Claude Code\'s auto-continue gave up: needsUser at once, with its reason', async t => {
+  for (const result of ['stale', 'disabled'] as const) {
+    const h = inState('awaitingOwner')
+    h.clock.increment(1000)
+    h.send({ type: 'owner.autoResume', result, message: 'the usage limit now resets more than 24 hours out' })
+    t.equal(h.value(), 'needsUser', `${result}: no grace wait`)
+    t.equal(h.ctx().lastResume?.outcome, 'owner-gave-up')
+    t.match(h.ctx().needsUserReason, new RegExp(`quota_auto_resume_${result}: the usage limit now resets more than 24 hours out`))
+    t.match(h.ctx().needsUserReason, /Continue it in its terminal/)
+  }
+  {
+    const h = inState('scheduled')
+    const retryAt = h.ctx().retryAt!
+    h.send({ type: 'session.started', source: 'startup', claudePid: 41 })
+    reach.scheduled(h)
+    h.send({ type: 'owner.autoResume', result: 'disabled' })
+    t.equal(h.value(), 'needsUser', 'before the reset: the user hears now, not at the reset')
+    t.equal(h.ctx().retryAt, retryAt, 'the retry time is kept')
+    t.match(h.ctx().needsUserReason, /\(pid 41\)/)
+    t.match(h.ctx().needsUserReason, new RegExp(`resumes it at ${new Date(retryAt).toISOString()}`))
+    h.send({ type: 'owner.autoResume', result: 'stale' })
+    t.match(h.ctx().needsUserReason, /quota_auto_resume_stale/, 'the latest word counts')
+    h.clock.increment(MIN)
+    h.send({ type: 'session.ended', reason: 'prompt_input_exit' })
+    t.equal(h.value(), 'scheduled', 'closed before the reset: resumed at the reset, not now')
+    t.equal(h.ctx().retryAt, retryAt)
+    t.equal(h.ctx().needsUserReason, null)
+    h.clock.set(retryAt)
+    h.send({ type: 'rearm' })
+    t.equal(h.value(), 'due')
+  }
+  for (const s of ['limited', 'due'] as const) {
+    const h = inState(s)
+    h.send({ type: 'owner.autoResume', result: 'stale' })
+    t.equal(h.value(), 'needsUser', `${s}: stale goes to the user`)
+  }
+  for (const s of ['exhausted', 'cancelled', 'active', 'ended'] as const) {
+    const h = inState(s)
+    h.send({ type: 'owner.autoResume', result: 'disabled' })
+    t.equal(h.value(), s, `${s}: recorded only`)
+    t.match(h.ctx().reasons.at(-1), /quota_auto_resume_disabled/)
+  }
+})
+
+t.test('an auto-continue notification from our own run is not the owner', async t => {
+  const h = inState('scheduled')
+  h.send({ type: 'owner.autoResume', result: 'fired', runAttempt: 1 })
+  t.equal(h.value(), 'scheduled')
+  h.send({ type: 'owner.autoResume', result: 'disabled', runAttempt: 1 })
+  t.equal(h.value(), 'scheduled')
+  const a = inState('awaitingOwner')
+  a.send({ type: 'owner.autoResume', result: 'disabled', runAttempt: 1 })
+  t.equal(a.value(), 'awaitingOwner')
+})
+
+t.test('a weekly reset days away: scheduled and said so, or handed to the user under notify', async t => {
+  const weekly = limitEvent({ kind: 'weekly', resetAt: T0 + 76 * HOUR })
+  {
+    const h = harness()
+    h.send(weekly)
+    t.equal(h.value(), 'scheduled', 'resume (the default): scheduled at the reset')
+    t.equal(h.ctx().retryAt, T0 + 76 * HOUR + P.marginMs)
+    t.match(h.ctx().reasons.join('\n'), /a long wait: 76h is beyond the 24h horizon, resumed then all the same/)
+  }
+  {
+    const h = harness({ policy: { ...P, longWait: 'notify' } })
+    h.send({ type: 'session.started', source: 'startup' })
+    h.send(weekly)
+    t.equal(h.value(), 'needsUser', 'notify: the user decides')
+    t.equal(h.ctx().retryAt, null)
+    t.match(h.ctx().needsUserReason, new RegExp(`weekly limit resets at ${new Date(T0 + 76 * HOUR).toISOString()}, beyond the long-wait horizon`))
+    t.match(h.ctx().needsUserReason, new RegExp(`session-retry resume ${ID}`))
+    h.clock.increment(HOUR)
+    h.send({ type: 'session.ended', reason: 'prompt_input_exit' })
+    t.equal(h.value(), 'needsUser', 'closing it before the reset starts nothing')
+    h.clock.set(T0 + 80 * HOUR)
+    h.send({ type: 'resume.requested' })
+    t.equal(h.value(), 'due', 'the user asks: due')
+  }
+  {
+    const h = harness({ policy: { ...P, longWait: 'notify' } })
+    h.send(limitEvent())
+    t.equal(h.value(), 'scheduled', 'notify leaves a 5-hour reset alone')
+  }
+})
+
+t.test('the owner\'s tmux pane comes from its hooks, never from our own runs, and goes with SessionEnd', async t => {
+  const h = harness()
+  h.send({ type: 'session.started', source: 'startup', claudePid: 7, tmuxPane: '%3' })
+  t.equal(h.ctx().tmuxPane, '%3')
+  h.send({ type: 'prompt.submitted', tmuxPane: '%4' })
+  t.equal(h.ctx().tmuxPane, '%4', 'the latest hook says where it runs now')
+  h.send({ type: 'prompt.submitted', tmuxPane: '%9', runAttempt: 1 })
+  t.equal(h.ctx().tmuxPane, '%4', 'our own run is not the owner')
+  h.send({ type: 'session.ended', reason: 'prompt_input_exit' })
+  t.equal(h.ctx().tmuxPane, null)
+})
+
+t.test('Claude Code will not continue the open session: ownerStopped says why, a new attempt clears it', async t => {
+  const table = [
+    { from: 'scheduled', send: { type: 'owner.autoResume', result: 'stale' }, why: 'stale' },
+    { from: 'due', send: { type: 'owner.autoResume', result: 'disabled' }, why: 'disabled' },
+    { from: 'awaitingOwner', send: { type: 'owner.autoResume', result: 'disabled' }, why: 'disabled' },
+    { from: 'awaitingOwner', send: { type: 'owner.timeout' }, why: 'timeout' },
+  ] as const
+  for (const row of table) {
+    const h = inState(row.from)
+    h.send(row.send as EventSpec)
+    t.equal(h.value(), 'needsUser', `${row.from} + ${row.send.type}`)
+    t.equal(h.ctx().ownerStopped?.why, row.why)
+    h.send({ type: 'resume.started', attempt: h.ctx().attempts + 1, mode: 'tmux' })
+    t.equal(h.value(), 'awaitingOwner')
+    t.equal(h.ctx().ownerStopped, null, 'one try per attempt')
+    t.equal(h.ctx().lastResume?.mode, 'tmux')
+    t.match(h.ctx().reasons.join('\n'), /tmux pane/)
+  }
+})
+
+/** needsUser because the owner's auto-continue gave up, then a tmux attempt started. */
+function tmuxAttempt(): H {
+  const h = inState('scheduled')
+  h.send({ type: 'session.started', source: 'startup', claudePid: 7, tmuxPane: '%3' })
+  h.send(limitEvent())
+  h.clock.increment(HOUR + P.marginMs)
+  h.send({ type: 'owner.autoResume', result: 'stale' })
+  h.send({ type: 'resume.started', attempt: 1, mode: 'tmux' })
+  return h
+}
+
+t.test('tmux attempt: sent waits for the owner\'s own hooks; not sent asks the user with the reason', async t => {
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 1, sent: true, detail: 'pressed Enter in tmux pane %3' })
+    t.equal(h.value(), 'awaitingOwner')
+    t.equal(h.ctx().lastResume?.outcome, 'tmux-sent')
+    h.send({ type: 'prompt.submitted' })
+    t.equal(h.value(), 'active', 'the owner took it')
+    t.equal(h.ctx().lastResume?.outcome, 'owner-continued')
+  }
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 1, sent: false, detail: 'someone is typing in tmux pane %3 (its input line is not empty)' })
+    t.equal(h.value(), 'needsUser')
+    t.equal(h.ctx().lastResume?.outcome, 'tmux-not-sent')
+    t.match(h.ctx().needsUserReason, /someone is typing in tmux pane %3/)
+    t.equal(h.ctx().ownerStopped, null, 'no second try')
+  }
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 1, sent: true, detail: 'typed' })
+    h.send({ type: 'owner.timeout' })
+    t.equal(h.value(), 'needsUser', 'sent, but the owner never went on')
+    t.equal(h.ctx().ownerStopped, null, 'the grace period after a tmux try gives no second try')
+  }
+  {
+    const h = tmuxAttempt()
+    h.send({ type: 'tmux.continued', attempt: 2, sent: false, detail: 'stale attempt' })
+    t.equal(h.value(), 'awaitingOwner', 'another attempt\'s outcome changes nothing')
+    t.equal(h.ctx().lastResume?.outcome, 'awaiting-owner')
   }
 })

@@ -31,11 +31,21 @@ t.test('plain hook events', async t => {
     [rec('Stop', { lastAssistantMessage: 'When you hit your usage limit you can run /upgrade.' }), [{ type: 'turn.completed', at: AT }]],
     [rec('SessionEnd', { reason: 'prompt_input_exit' }), [{ type: 'session.ended', at: AT, reason: 'prompt_input_exit' }]],
     [rec('Notification', { message: 'Claude needs your permission' }), []],
+    [rec('Notification', { notificationType: 'permission_prompt', message: 'Claude needs your permission' }), []],
+    [rec('Notification', { notificationType: 'quota_auto_resume_fired', claudePid: 9 }), [{ type: 'owner.autoResume', at: AT, result: 'fired', claudePid: 9 }]],
+    [rec('Notification', { notificationType: 'quota_auto_resume_stale', message: 'Press Enter to continue' }), [{ type: 'owner.autoResume', at: AT, result: 'stale', message: 'Press Enter to continue' }]],
+    [rec('Notification', { notificationType: 'quota_auto_resume_disabled', runAttempt: 2 }), [{ type: 'owner.autoResume', at: AT, result: 'disabled', runAttempt: 2 }]],
+    [rec('Notification', { notificationType: 'quota_auto_resume_later' }), []],
+    [rec('Notification', { notificationType: 'quota_auto_resume_fired', agentId: 'sub-1' }), []],
     [rec('StopFailure', { error: 'rate_limit', agentId: 'sub-1' }), []],
     [rec('StopFailure', { error: 'authentication_failed' }), [{ type: 'turn.failed', at: AT, error: 'authentication_failed' }]],
     [rec('StopFailure', { error: 'overloaded' }), [{ type: 'limit.detected', at: AT, kind: 'overloaded', resetAt: null, transient: true }]],
     [rec('StopFailure', { error: 'server_error' }), [{ type: 'limit.detected', at: AT, kind: 'server_throttle', transient: true }]],
     [rec('StopFailure', { error: 'rate_limit' }), [{ type: 'limit.detected', at: AT, kind: 'unknown', resetAt: null, transient: false }]],
+    [
+      rec('StopFailure', { error: 'rate_limit', lastAssistantMessage: 'Usage is paused for your organization. For help, please contact support.' }),
+      [{ type: 'turn.failed', at: AT, error: 'a limit no reset clears: Usage is paused for your organization. For help, please contact support.' }],
+    ],
     [rec('ResumeRequested', { origin: 'cli' }), [{ type: 'resume.requested', at: AT }]],
     [rec('ScheduleCancelled', { origin: 'cli' }), [{ type: 'schedule.cancelled', at: AT }]],
     [rec('ResumeStarted', { attempt: 2, mode: 'owner' }), [{ type: 'resume.started', at: AT, attempt: 2, mode: 'owner' }]],
@@ -107,4 +117,12 @@ t.test('a missing transcript with no retries is read once and gives the limit fr
   const missing = join(t.testdir(), 'gone.jsonl')
   const events = await recordToEvents(rec('StopFailure', { error: 'rate_limit', transcriptPath: missing }), { timeZone: 'UTC', transcriptRetries: 0 })
   t.match(events, [{ type: 'limit.detected', kind: 'unknown', resetAt: null, source: 'hook' }])
+})
+
+t.test('an auto-continue notification keeps only a short message of its own', async t => {
+  const [event] = await recordToEvents(rec('Notification', { notificationType: 'quota_auto_resume_disabled', message: `  ${'x'.repeat(1000)}  ` }), opts)
+  t.equal(event?.type, 'owner.autoResume')
+  t.equal((event as { message?: string }).message?.length, 300)
+  const [blank] = await recordToEvents(rec('Notification', { notificationType: 'quota_auto_resume_disabled', message: '   ' }), opts)
+  t.notOk(blank && 'message' in blank, 'a blank message is left out')
 })

@@ -2,8 +2,7 @@ import t from 'tap'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  MAX_DIR_DEPTH, MAX_USAGE_FILE_BYTES, WINDOW_WITHOUT_RESET_MS, currentWindows, ensureDir, parseUsageFile, usageFromStatusLine,
-  writeFileAtomicSync, writeUsageFile, type UsageFile,
+  MAX_USAGE_FILE_BYTES, WINDOW_WITHOUT_RESET_MS, currentWindows, parseUsageFile, usageFromStatusLine, writeUsageFile, type UsageFile,
 } from '../../src/usage/usage-file.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
@@ -11,7 +10,6 @@ const NOW = Date.parse('2026-11-25T12:00:00Z')
 t.test('constants are pinned', async t => {
   t.equal(MAX_USAGE_FILE_BYTES, 64 * 1024)
   t.equal(WINDOW_WITHOUT_RESET_MS, 5 * 3600_000)
-  t.equal(MAX_DIR_DEPTH, 16)
 })
 
 t.test('usageFromStatusLine, table-driven', async t => {
@@ -76,23 +74,15 @@ t.test('currentWindows drops windows that have reset', async t => {
   t.equal(currentWindows({ ...usage(0, later, later), fiveHour: null, sevenDay: null }, NOW), null)
 })
 
-t.test('writeFileAtomicSync / writeUsageFile / ensureDir', async t => {
-  const root = t.testdir({ 'a-file': 'x', existing: {} })
+t.test('writeUsageFile creates the home folder and replaces the file', async t => {
+  const root = t.testdir()
   const path = join(root, 'deep', 'er', 'usage.json')
   const usage: UsageFile = { source: 'statusline', updatedAt: new Date(NOW).toISOString(), fiveHour: null, sevenDay: { usedPercentage: 1, resetsAt: null } }
   writeUsageFile(path, usage)
   t.same(JSON.parse(readFileSync(path, 'utf8')), usage)
   t.equal(statSync(path).mode & 0o777, 0o600)
   t.equal(statSync(join(root, 'deep')).mode & 0o777, 0o700)
-  writeFileAtomicSync(path, 'second\n')
-  t.equal(readFileSync(path, 'utf8'), 'second\n')
-  t.same(readdirSync(join(root, 'deep', 'er')), ['usage.json'])
-
-  ensureDir(join(root, 'existing'))
-  t.throws(() => ensureDir(join(root, 'a-file', 'x')), { code: 'ENOTDIR' })
-  t.throws(() => ensureDir('/proc/session-retry-test/a/b'), { code: 'ENOENT' }, 'gives up where mkdir keeps answering ENOENT')
-  const deep = join(root, ...Array.from({ length: MAX_DIR_DEPTH + 2 }, (_, i) => `d${i}`))
-  t.throws(() => ensureDir(deep), { code: 'ENOENT' }, 'at most MAX_DIR_DEPTH missing parents')
-  t.throws(() => writeFileAtomicSync(join(root, 'existing'), 'x'), 'renaming over a folder fails')
-  t.same(readdirSync(join(root, 'existing')), [], 'and leaves no temp file')
+  writeUsageFile(path, { ...usage, sevenDay: null })
+  t.equal(JSON.parse(readFileSync(path, 'utf8')).sevenDay, null)
+  t.same(readdirSync(join(root, 'deep', 'er')), ['usage.json'], 'no temp file left')
 })

@@ -1,7 +1,9 @@
-// `session-retry install|uninstall [--scope user|project|local] [--dry-run]`: our hooks in Claude
-// Code settings for people who don't use the plugin, matched to the installed `claude --version`.
+// `session-retry install|uninstall [--scope user|project|local] [--dry-run] [--force]`: our hooks in
+// Claude Code settings for people who don't use the plugin, matched to the installed `claude
+// --version`. One route at a time: with the plugin enabled, install refuses unless --force, since
+// both routes' hooks would journal every event twice.
 import { loadConfig } from '../../config/load-config.js'
-import { claudeVersion, installHooks, uninstallHooks, type InstallResult, type Scope } from '../../install/install-hooks.js'
+import { claudeVersion, findOurHooks, installHooks, uninstallHooks, type InstallResult, type Scope } from '../../install/install-hooks.js'
 import { packageRoot } from '../../install/package-root.js'
 import type { CliIo } from '../cli-io.js'
 import { printJson } from '../json-output.js'
@@ -11,6 +13,7 @@ export interface InstallOptions {
   scope?: string
   dryRun?: boolean
   json?: boolean
+  force?: boolean
 }
 
 function scopeOf(options: InstallOptions): Scope {
@@ -22,6 +25,16 @@ function scopeOf(options: InstallOptions): Scope {
 export async function installCommand(options: InstallOptions, io: CliIo): Promise<number> {
   const scope = scopeOf(options)
   const config = loadConfig(io.env, io.cwd)
+  const plugin = findOurHooks(config.claudeConfigDir, io.cwd).filter(source => source.plugins.length > 0)
+  if (plugin.length > 0 && !options.force) {
+    const ids = [...new Set(plugin.flatMap(source => source.plugins))]
+    io.stderr(
+      `session-retry: the plugin is enabled (${ids.join(', ')} in ${plugin.map(source => source.file).join(', ')}): its hooks already record every event, ` +
+        `and hooks in settings as well would journal each event twice. Nothing was changed. Keep the plugin, or disable it first ` +
+        `(claude plugin disable ${ids[0]}); --force installs anyway.\n`,
+    )
+    return 1
+  }
   const version = await claudeVersion(config.claudeBin)
   const result = await installHooks({ scope, claudeConfigDir: config.claudeConfigDir, cwd: io.cwd }, packageRoot(), version, { dryRun: !!options.dryRun, now: io.now() })
   report('install', result, options, io, version)

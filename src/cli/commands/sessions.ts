@@ -4,17 +4,28 @@ import { loadConfig } from '../../config/load-config.js'
 import { homePaths } from '../../journal/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { tildePath } from '../format-path.js'
-import { formatCountdown, formatLocalTime, localZoneName, NO_VALUE } from '../format-time.js'
+import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'
 import { printJson } from '../json-output.js'
 import { compareUpdatedDesc, isPending, readSessions, type PublicSession } from '../read-sessions.js'
+import { resolveSessionId } from '../resolve-session-id.js'
 import { problemLines, type ReadCommandOptions } from './status.js'
 
 /** Transitions shown per session in text mode; `--json` has them all. */
 export const HISTORY_SHOWN = 3
 
-export async function sessionsCommand(options: ReadCommandOptions, io: CliIo): Promise<number> {
+export async function sessionsCommand(options: ReadCommandOptions & { session?: string }, io: CliIo): Promise<number> {
   const paths = homePaths(loadConfig(io.env, io.cwd).home)
-  const { sessions, problems } = await readSessions(paths)
+  const read = await readSessions(paths)
+  let { sessions, problems } = read
+  if (options.session !== undefined) {
+    const id = await resolveSessionId(paths, options.session)
+    sessions = sessions.filter(s => s.sessionId === id)
+    problems = problems.filter(p => p.sessionId === id)
+    if (sessions.length === 0) {
+      io.stderr(`no session ${JSON.stringify(options.session)} in ${tildePath(paths.home, io.env.HOME)}; session-retry status lists them\n`)
+      return 1
+    }
+  }
   sessions.sort((a, b) => compareUpdatedDesc(a, b) || a.sessionId.localeCompare(b.sessionId))
   if (options.json) {
     printJson(io, { sessions, problems })
@@ -35,10 +46,14 @@ function sessionBlock(s: PublicSession, now: number, home: string | undefined): 
     ['limit', limitText(s.limit)],
     ['next retry', retryText(s, now)],
     ['attempts', String(s.attempts ?? 0)],
+    ['permission mode', s.permissionMode ?? NO_VALUE],
+    ['last run', lastRunText(s.lastRun)],
     ['open', s.open ? 'yes' : 'no'],
     ['last activity', formatLocalTime(s.lastActivityAt)],
     ['updated', formatLocalTime(s.updatedAt)],
   ]
+  if (s.lastRun?.resultLine) rows.push(['its answer', s.lastRun.resultLine])
+  if (s.lastRun?.logFile) rows.push(['its log', tildePath(s.lastRun.logFile, home)])
   if (s.needsUserReason) rows.push(['needs you', s.needsUserReason])
   const reasons = Array.isArray(s.reasons) ? s.reasons : []
   for (const [i, reason] of reasons.entries()) rows.push([i === 0 ? 'reasons' : '', reason])
@@ -50,6 +65,20 @@ function sessionBlock(s: PublicSession, now: number, home: string | undefined): 
   return `${s.sessionId}  ${s.state}\n` + rows.map(([name, value]) => `  ${name.padEnd(label)}  ${value}\n`).join('')
 }
 
+/** "attempt 2, completed at 03:12 (4 turns, $0.08)" / "attempt 1, blocked: Write refused". */
+export function lastRunText(run: PublicSession['lastRun'] | undefined): string {
+  if (!run) return NO_VALUE
+  const when = run.exitedAt ? ` at ${formatLocalTime(run.exitedAt)}` : run.outcome === 'running' ? ` since ${formatLocalTime(run.startedAt)}` : ''
+  const facts = [
+    run.turns !== null ? `${run.turns} turn${run.turns === 1 ? '' : 's'}` : null,
+    run.costUsd !== null ? `$${run.costUsd.toFixed(2)}` : null,
+    run.deniedTools.length > 0 ? `refused: ${run.deniedTools.join(', ')}` : null,
+    run.startError ? `claude ${run.startError}` : null,
+    run.permissionMode ? `mode ${run.permissionMode}` : null,
+  ].filter(Boolean)
+  return `attempt ${run.attempt}, ${run.outcome}${when}${facts.length ? ` (${facts.join(', ')})` : ''}`
+}
+
 function limitText(limit: PublicSession['limit']): string {
   if (!limit) return NO_VALUE
   const reset = limit.resetAt ? `resets ${formatLocalTime(limit.resetAt)}` : 'reset time unknown'
@@ -59,6 +88,6 @@ function limitText(limit: PublicSession['limit']): string {
 function retryText(s: PublicSession, now: number): string {
   if (!s.retryAt) return NO_VALUE
   const when = formatLocalTime(s.retryAt)
-  const countdown = isPending(s) ? formatCountdown(s.retryAt, now) + ', ' : ''
+  const countdown = isPending(s) ? formatRetryTime(s.retryAt, now) + ', ' : ''
   return `${when} (${countdown}${s.retrySource ?? 'unknown source'})`
 }

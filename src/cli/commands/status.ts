@@ -6,7 +6,7 @@ import { homePaths } from '../../journal/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { keepTail, tildePath } from '../format-path.js'
 import { formatTable } from '../format-table.js'
-import { formatCountdown, formatLocalTime, localZoneName, NO_VALUE } from '../format-time.js'
+import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'
 import { printJson } from '../json-output.js'
 import { compareWaitingFirst, isPending, readSessions, type PublicSession, type SessionProblem } from '../read-sessions.js'
 import { supervisorLine, supervisorState } from '../supervisor-state.js'
@@ -33,10 +33,11 @@ export async function statusCommand(options: ReadCommandOptions, io: CliIo): Pro
     sessions.length === 0
       ? `no sessions yet in ${tildePath(paths.home, home)}\n`
       : formatTable(
-          ['SESSION', 'STATE', 'PROJECT', 'LIMIT', `RESET (${localZoneName()})`, 'NEXT RETRY', 'ATTEMPTS'],
+          ['SESSION', 'STATE', 'PROJECT', 'LIMIT', `RESET (${localZoneName()})`, 'NEXT RETRY', 'ATTEMPTS', 'LAST RUN'],
           sessions.map(s => statusRow(s, now, home)),
         )
   if (sessions.length > 0) text += '\n'
+  text += needsYouLines(sessions)
   text += problemLines(problems)
   text += supervisorLine(supervisor) + '\n'
   io.stdout(text)
@@ -50,9 +51,26 @@ function statusRow(s: PublicSession, now: number, home: string | undefined): str
     keepTail(tildePath(s.cwd, home), PROJECT_COLUMN_MAX),
     s.limit?.kind ?? NO_VALUE,
     formatLocalTime(s.limit?.resetAt),
-    isPending(s) ? formatCountdown(s.retryAt, now) : NO_VALUE,
+    isPending(s) ? formatRetryTime(s.retryAt, now) : NO_VALUE,
     String(s.attempts ?? 0),
+    shortRun(s.lastRun),
   ]
+}
+
+/** "completed 4t", "blocked: Write", "limited", or "—": the morning glance at what the last resume did. */
+export function shortRun(run: PublicSession['lastRun'] | undefined): string {
+  if (!run) return NO_VALUE
+  if (run.outcome === 'blocked' && run.deniedTools.length > 0) return `blocked: ${run.deniedTools.join(',')}`
+  if (run.startError) return `failed: claude ${run.startError}`
+  return run.turns !== null ? `${run.outcome} ${run.turns}t` : run.outcome
+}
+
+/** Sessions waiting for the user, each with what to do. */
+function needsYouLines(sessions: readonly PublicSession[]): string {
+  return sessions
+    .filter(s => s.state === 'needsUser' && s.needsUserReason)
+    .map(s => `needs you: ${s.sessionId.slice(0, 8)}: ${s.needsUserReason}\n`)
+    .join('')
 }
 
 export function problemLines(problems: readonly SessionProblem[]): string {

@@ -2,6 +2,7 @@
 // `supervisor start` runs this detached.
 import { loadConfig } from '../../config/load-config.js'
 import { loadIntegrationsConfig } from '../../integrations/integrations-config.js'
+import { formatReadyLine } from '../../journal/autostart-supervisor.js'
 import { runSupervisor } from '../../supervisor/run-supervisor.js'
 import type { CliIo } from '../cli-io.js'
 import { stopRequest } from '../interrupt.js'
@@ -15,8 +16,8 @@ export async function supervisorRunCommand(io: CliIo): Promise<number> {
     return await runSupervisor(config, {
       stopSignal: stop.requested,
       integrations,
-      // Scripts, the demo and the tests wait for this line.
-      onReady: ({ port }) => io.stdout(`supervisor: ready (pid ${process.pid}, home ${config.home}, port ${port ?? 'none'})\n`),
+      // Starts, `supervisor status`, the demo and the tests wait for this line or read it back.
+      onReady: ({ port }) => io.stdout(formatReadyLine({ pid: process.pid, home: config.home, port }) + '\n'),
       say: line => io.stderr(line + '\n'),
     })
   } finally {

@@ -1,28 +1,20 @@
 // `session-retry supervisor start`: runs `session-retry supervisor run` detached, its output
-// appended to <home>/logs/supervisor.out, and waits until it is ready: its pid is in the pid
-// file (written once it holds the singleton lock) and it is alive.
-import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+// appended to <home>/logs/supervisor.out, and reports what happened: ready (with its HTTP address,
+// or why its API did not start), exited before it was ready (with the end of its output), or still
+// starting at the deadline.
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths, type HomePaths } from '../../journal/home-paths.js'
-import { readPidFile, runningSupervisorPid } from '../../supervisor/singleton.js'
+import { START_DEADLINE_MS, startSupervisorProcess, supervisorOutputFile } from '../../journal/autostart-supervisor.js'
+import { homePaths } from '../../journal/home-paths.js'
+import { runningSupervisorPid } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
-import { isProcessAlive, pollUntil, seconds } from '../supervisor-process.js'
-
-export const START_DEADLINE_MS = 15_000
-/** Lines of supervisor.out shown when the supervisor exits before it is ready. */
-export const OUTPUT_TAIL_LINES = 20
+import { seconds } from '../supervisor-process.js'
 
 export interface StartOptions {
   /** The CLI script the child runs; default: the built main.js next to this folder. */
   entry?: string
   deadlineMs?: number
-}
-
-export function supervisorOutputFile(paths: HomePaths): string {
-  return join(paths.logsDir, 'supervisor.out')
 }
 
 export async function supervisorStartCommand(io: CliIo, options: StartOptions = {}): Promise<number> {
@@ -38,53 +30,27 @@ export async function supervisorStartCommand(io: CliIo, options: StartOptions = 
     io.stderr(`session-retry: cannot start the supervisor: ${entry} is missing (build the package first)\n`)
     return 1
   }
-  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 })
+  const deadlineMs = options.deadlineMs ?? START_DEADLINE_MS
   const outFile = supervisorOutputFile(paths)
-  const out = openSync(outFile, 'a', 0o600)
-  let from: number
-  let exited: string | null = null
-  let pid: number | undefined
-  try {
-    writeSync(out, `--- ${new Date(io.now()).toISOString()} supervisor start (requested by pid ${process.pid})\n`)
-    from = statSync(outFile).size
-    const child = spawn(process.execPath, [entry, 'supervisor', 'run'], {
-      detached: true,
-      stdio: ['ignore', out, out],
-      cwd: config.home,
-      env: { ...io.env, SESSION_RETRY_HOME: config.home },
-    })
-    child.on('error', error => (exited ??= `could not be started: ${error.message}`))
-    child.on('exit', (code, signal) => (exited ??= signal ? `was killed by ${signal}` : `exited with code ${code}`))
-    child.unref()
-    pid = child.pid
-  } finally {
-    closeSync(out)
+  const outcome = await startSupervisorProcess(paths, { cliMain: entry, env: io.env, requestedBy: `requested by pid ${process.pid}`, now: io.now(), deadlineMs })
+  switch (outcome.kind) {
+    case 'ready':
+      if (outcome.port === null) {
+        io.stdout(`supervisor started (pid ${outcome.pid}), but its HTTP API did not start: ${outcome.apiError ?? `see ${outFile}`}\n`)
+        io.stderr(`session-retry: it resumes sessions all the same; for the API, restart it once the port is free or SESSION_RETRY_PORT names another\n`)
+      } else {
+        io.stdout(`supervisor started (pid ${outcome.pid}, HTTP on http://127.0.0.1:${outcome.port})\n`)
+      }
+      return 0
+    case 'other':
+      io.stderr(`session-retry: supervisor already running (pid ${outcome.pid}): another start won the race\n`)
+      return 1
+    case 'slow':
+      io.stderr(`session-retry: the supervisor (pid ${outcome.pid}) is not ready after ${seconds(deadlineMs)}; it is still starting, see ${outFile}\n`)
+      return 1
+    case 'exited':
+      io.stderr(`session-retry: the supervisor ${outcome.how} before it was ready; the end of ${outFile}:\n`)
+      io.stderr(outcome.output.length ? outcome.output.map(line => `  ${line}\n`).join('') : '  (no output)\n')
+      return 1
   }
-  const ready = await pollUntil(
-    () => exited !== null || (pid !== undefined && readPidFile(paths) === pid && isProcessAlive(pid)),
-    options.deadlineMs ?? START_DEADLINE_MS,
-  )
-  if (exited !== null || pid === undefined) {
-    io.stderr(`session-retry: the supervisor ${exited ?? 'could not be started'} before it was ready; the end of ${outFile}:\n`)
-    io.stderr(outputTail(outFile, from))
-    return 1
-  }
-  if (!ready) {
-    io.stderr(`session-retry: the supervisor (pid ${pid}) is not ready after ${seconds(options.deadlineMs ?? START_DEADLINE_MS)}; it is still starting, see ${outFile}\n`)
-    return 1
-  }
-  io.stdout(`supervisor started (pid ${pid})\n`)
-  return 0
-}
-
-/** The last lines the child wrote (from `from` on), indented. */
-function outputTail(file: string, from: number): string {
-  let text: string
-  try {
-    text = readFileSync(file).subarray(from).toString('utf8')
-  } catch (error) {
-    return `  (cannot read it: ${(error as NodeJS.ErrnoException).code})\n`
-  }
-  const lines = text.split('\n').filter(line => line.trim() !== '').slice(-OUTPUT_TAIL_LINES)
-  return lines.length ? lines.map(line => `  ${line}\n`).join('') : '  (no output)\n'
 }
