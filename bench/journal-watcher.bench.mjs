@@ -81,7 +81,7 @@ if (process.argv[2] === '--watcher') {
   process.stdout.write('ready\n')
   createInterface({ input: process.stdin }).once('line', async () => {
     await stop()
-    process.stdout.write(seen.join('\n') + '\ndone\n')
+    process.stdout.write(seen.join('\n') + '\ndone\n', () => process.exit(0))
   })
 } else {
   process.exitCode = await main()
@@ -167,6 +167,7 @@ async function measure(variant, dir, children) {
   samples.push(end)
   child.stdin.write('stop\n')
   await done
+  child.stdin.end()
   const first = new Map()
   for (const line of out) {
     const [n, t] = line.split(' ').map(Number)
