@@ -5,11 +5,14 @@
 //   c. spawn of stage 1 until the journal line exists (includes the detached stage 2 Node process)
 //   d. stage 2 alone (`node dist/hooks/journal-event.cjs --home <tmp>`) on an empty spool
 //   e. a real `claude -p "say hi"` turn (native 2.1.331 binary, fake API on 127.0.0.1) with the
-//      plugin loaded (`--plugin-dir <repo>`: four blocking hook events) against the same turn without,
-//      and with the plugin loaded but SESSION_RETRY_ENABLED=false (Claude Code's own share); wall
-//      time, plus CPU time from GNU time where there is one (less sensitive to a busy machine)
+//      plugin loaded (`--plugin-dir <repo>`: four blocking hook events) and its supervisor running,
+//      against the same turn without, with a no-op plugin (the same events bound to `true`: the
+//      floor), with the plugin and no supervisor running (stage 2 on every event), and with the
+//      plugin but SESSION_RETRY_ENABLED=false; with BENCH_BASELINE, the baseline build's plugin too;
+//      wall time, plus CPU time from GNU time where there is one (less sensitive to a busy machine)
 //      Then `claude --debug` runs (with / disabled) give each hook's duration as Claude Code logs it.
-// Goals: b/a ≤ 1.15 (far below 1 in practice); e's difference under one bare Node start.
+// Goals: b/a ≤ 1.15 (far below 1 in practice); e: the plugin with its supervisor running costs a
+// turn at most 0.3 bare Node starts over the no-op floor.
 //
 // Usage: npm run bench   (or, with dist/ built: node bench/hook-startup.bench.mjs [--quick])
 // Env: BENCH_N (40; 8 with --quick), BENCH_CLAUDE_N (15; 3 with --quick), BENCH_DEBUG_N (8; 2),
@@ -279,25 +282,84 @@ function timeClaude(sb, args) {
   })
 }
 
+/** BENCH_BASELINE: another built checkout; its plugin runs as "before" (with its own supervisor). */
+const BASELINE = (() => {
+  const dir = process.env.BENCH_BASELINE
+  if (!dir) return null
+  const root = realpathSync(dir)
+  if (!existsSync(join(root, 'dist', 'hooks', 'journal-event.cjs'))) throw new Error(`BENCH_BASELINE=${dir} is not built (no dist/hooks/journal-event.cjs)`)
+  return root
+})()
+
+/** A plugin that binds the same events as ours to `true`: the floor any hook plugin costs a turn. */
+function noopPlugin(tempDirs) {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-noop-plugin-')))
+  tempDirs.push(dir)
+  mkdirSync(join(dir, '.claude-plugin'))
+  mkdirSync(join(dir, 'hooks'))
+  writeFileSync(join(dir, '.claude-plugin', 'plugin.json'), JSON.stringify({ name: 'noop-hooks', version: '0.0.0', description: 'every hook event bound to true' }))
+  const ours = JSON.parse(readFileSync(join(ROOT, 'hooks', 'hooks.json'), 'utf8')).hooks
+  const hooks = Object.fromEntries(Object.keys(ours).map((event) => [event, [{ hooks: [{ type: 'command', command: 'true', timeout: 10 }] }]]))
+  writeFileSync(join(dir, 'hooks', 'hooks.json'), JSON.stringify({ description: 'no-op hooks', hooks }))
+  return dir
+}
+
+/** A supervisor for a sandbox's home, as a user who installed the plugin has one running. */
+async function startSandboxSupervisor(root, sb) {
+  const env = { ...sb.env, SESSION_RETRY_HOME: sb.journalHome, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }
+  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'supervisor', 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`supervisor for ${sb.root} not ready:\n${output}`)), 60_000)
+    const onData = (d) => {
+      output += d
+      if (output.includes('supervisor: ready')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    exited.then(() => reject(new Error(`supervisor for ${sb.root} exited:\n${output}`)))
+  })
+  return async () => {
+    child.kill('SIGTERM')
+    await exited
+  }
+}
+
 /**
- * Three runs of the same turn, interleaved in rotating order:
+ * Runs of the same turn, interleaved in rotating order:
  * - without: no plugin
- * - with: `--plugin-dir <repo>`, the product as shipped
- * - disabled: the same plugin with SESSION_RETRY_ENABLED=false, so each hook command sources
- *   record-event.sh and exits at its first test: what Claude Code itself spends loading a plugin
- *   and running four hook commands, whatever they do. with − disabled is then what our two
- *   stages add (stage 1's work, and stage 2's CPU time competing with the CLI on a small machine).
+ * - noop: a plugin binding the same events to `true`: the floor of any hook plugin
+ * - with: `--plugin-dir <repo>`, the product as shipped, with its supervisor running (the usual
+ *   case: stage 1 writes the spool file and exits, the supervisor promotes it)
+ * - nosup: the same with no supervisor running (autostart off): stage 1 starts stage 2 on every
+ *   event, which is what every event cost before stage 1 learned to leave the spool to a supervisor
+ * - disabled: the plugin with SESSION_RETRY_ENABLED=false, so each hook command sources
+ *   record-event.sh and exits at its first test
+ * - before (with BENCH_BASELINE): the baseline build's plugin, its own supervisor running
+ * Autostart is off everywhere, so no run leaves a supervisor behind.
  */
 async function claudeBench(tempDirs) {
   const api = await startFakeApi()
+  const stops = []
   try {
     const sandboxes = {
       without: makeSandbox(api.url, 'without', tempDirs),
+      noop: makeSandbox(api.url, 'noop', tempDirs),
       with: makeSandbox(api.url, 'with', tempDirs),
+      nosup: makeSandbox(api.url, 'nosup', tempDirs),
       disabled: makeSandbox(api.url, 'disabled', tempDirs),
+      ...(BASELINE ? { before: makeSandbox(api.url, 'before', tempDirs) } : {}),
     }
+    for (const sb of Object.values(sandboxes)) sb.env.SESSION_RETRY_AUTOSTART = 'false'
     sandboxes.disabled.env.SESSION_RETRY_ENABLED = 'false'
-    const pluginArgs = { without: [], with: ['--plugin-dir', ROOT], disabled: ['--plugin-dir', ROOT] }
+    const pluginArgs = { without: [], noop: ['--plugin-dir', noopPlugin(tempDirs)], with: ['--plugin-dir', ROOT], nosup: ['--plugin-dir', ROOT], disabled: ['--plugin-dir', ROOT], before: ['--plugin-dir', BASELINE] }
+    stops.push(await startSandboxSupervisor(ROOT, sandboxes.with))
+    if (BASELINE) stops.push(await startSandboxSupervisor(BASELINE, sandboxes.before))
+    const journalled = ['with', 'nosup', 'before']
     const keys = Object.keys(sandboxes)
     const times = Object.fromEntries(keys.map((k) => [k, []]))
     const cpu = Object.fromEntries(keys.map((k) => [k, []]))
@@ -311,10 +373,9 @@ async function claudeBench(tempDirs) {
           times[k].push(ms.wall)
           if (ms.cpu !== null) cpu[k].push(ms.cpu)
         }
-        if (k === 'with') {
-          sessions.push(id)
-          await spoolDrained(sandboxes.with.journalHome) // the detached stage 2 processes are done
-        }
+        if (k === 'with') sessions.push(id)
+        // Promoted (by the supervisor or by stage 2) before the next run starts.
+        if (journalled.includes(k)) await spoolDrained(sandboxes[k].journalHome)
         await sleep(SETTLE_MS * 2)
       }
     }
@@ -331,11 +392,12 @@ async function claudeBench(tempDirs) {
     const deadline = Date.now() + 5000
     let complete = 0
     while ((complete = sessions.filter((id) => lines(id) === 4).length) < sessions.length && Date.now() < deadline) await sleep(20)
-    for (const k of ['without', 'disabled']) {
+    for (const k of ['without', 'noop', 'disabled']) {
       if (existsSync(sandboxes[k].journalHome)) throw new Error(`the run "${k}" wrote a journal`)
     }
     return { times, cpu: GNU_TIME ? cpu : null, journalled: `${complete}/${sessions.length}`, hookDurations }
   } finally {
+    for (const stop of stops) await stop()
     await api.close()
   }
 }
@@ -449,7 +511,7 @@ async function main() {
     } else {
       console.log(`\ne. claude -p "say hi" (native 2.1.331, fake API on 127.0.0.1, OAuth): N=${N_CLAUDE} each after ${WARMUP_CLAUDE} warm-up rounds, interleaved in rotating order; wall time spawn → exit`)
       const c = await claudeBench(tempDirs)
-      const st = { without: stats(c.times.without), with: stats(c.times.with), disabled: stats(c.times.disabled) }
+      const st = Object.fromEntries(Object.entries(c.times).map(([k, xs]) => [k, stats(xs)]))
       const overhead = st.with.median - st.without.median
       const [lo, hi] = medianDiffInterval(c.times.with, c.times.without)
       const machinery = st.disabled.median - st.without.median
@@ -462,8 +524,19 @@ async function main() {
         console.log(`| ${label} | ${x.n} | ${f1(x.median)} | ${f1(x.p10)} | ${f1(x.p90)} | ${f1(d)} | ${f2(d / unit)} |`)
       }
       row('without plugin', st.without)
-      row('with plugin (--plugin-dir)', st.with)
+      row('no-op plugin (the same events bound to `true`): the floor', st.noop)
+      row('with plugin (--plugin-dir), supervisor running', st.with)
+      row('with plugin, no supervisor running (stage 2 on every event)', st.nosup)
       row('plugin, SESSION_RETRY_ENABLED=false', st.disabled)
+      if (st.before) row('before: the baseline build\'s plugin, its supervisor running', st.before)
+      console.log('')
+      // The goal: the product's share of a turn over the floor any hook plugin costs.
+      const floor = {}
+      for (const k of ['with', 'nosup', 'before'].filter((k) => st[k])) {
+        const d = pairedDiff(c.times[k], c.times.noop)
+        floor[k] = { median: st[k].median - st.noop.median, paired: d }
+        console.log(`over the no-op floor, ${k === 'with' ? 'supervisor running' : k === 'nosup' ? 'no supervisor running' : 'before (baseline build)'}: ${f1(floor[k].median)} ms = ${f2(floor[k].median / unit)} bare Node starts per turn (paired ${f1(d.median)} ms = ${f2(d.median / unit)}, 90% bootstrap interval ${f1(d.lo)} … ${f1(d.hi)} ms)${k === 'with' ? ` (goal ≤ 0.3) ${d.median / unit <= 0.3 ? 'OK' : 'OVER'}` : ''}`)
+      }
       console.log('')
       console.log(`plugin overhead (with − without): ${f1(overhead)} ms = ${f2(overhead / unit)} bare Node starts (goal < 1) ${overhead / unit < 1 ? 'OK' : 'OVER'}; 90% bootstrap interval ${f1(lo)} … ${f1(hi)} ms`)
       const paired = pairedDiff(c.times.with, c.times.without)
@@ -474,12 +547,12 @@ async function main() {
       console.log(`  and our two stages (with − disabled): ${f1(ours)} ms (paired ${f1(pairedOurs.median)}, ${f1(pairedOurs.lo)} … ${f1(pairedOurs.hi)}) = ${f2(ours / unit)} bare Node starts`)
       const cpuSummary = {}
       if (c.cpu) {
-        const cs = { without: stats(c.cpu.without), with: stats(c.cpu.with), disabled: stats(c.cpu.disabled) }
+        const cs = Object.fromEntries(Object.entries(c.cpu).map(([k, xs]) => [k, stats(xs)]))
         console.log('')
         console.log('CPU time (user + system) of the CLI and the hook processes it waited for (GNU time; detached stage 2 not included):')
         console.log('| run | N | median ms | p10 ms | p90 ms | median − without, ms |')
         console.log('|---|---|---|---|---|---|')
-        for (const [label, k] of [['without plugin', 'without'], ['with plugin', 'with'], ['plugin, SESSION_RETRY_ENABLED=false', 'disabled']]) {
+        for (const [label, k] of [['without plugin', 'without'], ['no-op plugin', 'noop'], ['with plugin, supervisor running', 'with'], ['with plugin, no supervisor', 'nosup'], ['plugin, SESSION_RETRY_ENABLED=false', 'disabled'], ['before (baseline build)', 'before']].filter(([, k]) => cs[k])) {
           const x = cs[k]
           console.log(`| ${label} | ${x.n} | ${f1(x.median)} | ${f1(x.p10)} | ${f1(x.p90)} | ${f1(x.median - cs.without.median)} |`)
         }
@@ -531,6 +604,14 @@ async function main() {
         claude_our_stages_ms: f1(ours),
         claude_our_stages_paired_ms: f1(pairedOurs.median),
         claude_our_stages_node_starts: f2(ours / unit),
+        claude_noop_floor_median_ms: f1(st.noop.median),
+        claude_no_supervisor_median_ms: f1(st.nosup.median),
+        claude_over_floor_ms: f1(floor.with.median),
+        claude_over_floor_node_starts: f2(floor.with.median / unit),
+        claude_over_floor_paired_ms: f1(floor.with.paired.median),
+        claude_over_floor_paired_node_starts: f2(floor.with.paired.median / unit),
+        claude_no_supervisor_over_floor_paired_node_starts: f2(floor.nosup.paired.median / unit),
+        ...(floor.before ? { before_claude_over_floor_paired_node_starts: f2(floor.before.paired.median / unit) } : {}),
         claude_runs_each: String(N_CLAUDE),
         claude_plugin_journal_complete: c.journalled,
         ...cpuSummary,

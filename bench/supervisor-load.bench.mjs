@@ -11,6 +11,8 @@
 //      → every state file's offset equals its journal's size (full replay); SIGTERM; spawn again
 //      with the state files present (restore only): spawn → ready.
 // Full: 1,000 sessions, 100 events/s for 60 s; restart with 1,000 × 100 events (1.5–2 min on 2 cores).
+// With BENCH_BASELINE (see supervisor-bench-lib.mjs) both phases run for the baseline build too, and a
+// side-by-side table of the figures the goals are set for comes before the summary.
 // --quick: 100 sessions, 20 events/s for 5 s; restart with 100 × 20 events (≈ 12 s).
 //
 // Usage: node bench/supervisor-load.bench.mjs [--quick]   (needs dist/: npm run build, or npx tsc -p tsconfig.json)
@@ -29,6 +31,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { STRIPPED, builds, strippedFromParent } from './supervisor-bench-lib.mjs'
 
 const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)))
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
@@ -46,9 +49,6 @@ const SAMPLE_MS = 250
 const POLL_FALLBACK_MS = 1000
 const STATE_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$/
 
-const STRIPPED = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_V8_COVERAGE']
-const strippedFromParent = STRIPPED.filter((k) => process.env[k] !== undefined)
-for (const k of STRIPPED) delete process.env[k]
 
 /** Wall clock in ms with sub-ms resolution, comparable across the processes of this run. */
 const now = () => performance.timeOrigin + performance.now()
@@ -186,9 +186,9 @@ function supervisorEnv(home) {
 }
 
 /** `supervisor run` as a child process; `ready` resolves with the time `supervisor: ready` was printed. */
-function startSupervisor(home, readyTimeoutMs) {
+function startSupervisor(cli, home, readyTimeoutMs) {
   const spawnedAt = now()
-  const child = spawn(process.execPath, [CLI, 'supervisor', 'run'], { env: supervisorEnv(home), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cli, 'supervisor', 'run'], { env: supervisorEnv(home), stdio: ['ignore', 'pipe', 'pipe'] })
   children.add(child)
   let output = ''
   let readyAt = null
@@ -375,16 +375,16 @@ function stateMismatches(expected, states) {
 
 // ---------------------------------------------------------------- 1. load
 
-async function loadPhase() {
-  const home = join(tempRoot, 'load-home')
+async function loadPhase(build) {
+  const home = join(tempRoot, `load-home-${build.label}`)
   const sessionsDir = join(home, 'sessions')
   mkdirSync(join(sessionsDir, 'events'), { recursive: true, mode: 0o700 })
   const total = P.rate * P.seconds
   const r = rng(20260101)
   const { plan, expected, touched, limitedSessions } = loadPlan(P.sessions, total, r)
-  const planFile = join(tempRoot, 'load-plan.json')
+  const planFile = join(tempRoot, `load-plan-${build.label}.json`)
   writeFileSync(planFile, JSON.stringify(plan))
-  console.log(`\n## 1. load: ${P.sessions} sessions (${touched} receive events; ${limitedSessions} end on a rate-limit StopFailure), ${P.rate} events/s for ${P.seconds} s = ${total} events`)
+  console.log(`\n## 1. load (${build.label}: ${build.root}): ${P.sessions} sessions (${touched} receive events; ${limitedSessions} end on a rate-limit StopFailure), ${P.rate} events/s for ${P.seconds} s = ${total} events`)
 
   // Watch the state files before the supervisor writes any.
   const seen = new Map() // event id -> { t, via }
@@ -430,7 +430,7 @@ async function loadPhase() {
   })
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })
 
-  const sup = startSupervisor(home, 30_000)
+  const sup = startSupervisor(build.cli, home, 30_000)
   const readyAt = await sup.ready
   const sampler = new Sampler(sup.pid)
   const atReady = sampler.sample()
@@ -615,8 +615,8 @@ async function loadPhase() {
 
 // ---------------------------------------------------------------- 2. restart
 
-async function restartPhase() {
-  const home = join(tempRoot, 'restart-home')
+async function restartPhase(build) {
+  const home = join(tempRoot, `restart-home-${build.label}`)
   const sessionsDir = join(home, 'sessions')
   const { appendRecord } = await import(pathToFileURL(APPEND).href)
   const { homePaths } = await import(pathToFileURL(HOME_PATHS).href)
@@ -624,7 +624,7 @@ async function restartPhase() {
   const r = rng(777)
   const S = P.restartSessions
   const E = P.restartEvents
-  console.log(`\n## 2. restart: ${S} sessions × ${E} events already in the journals`)
+  console.log(`\n## 2. restart (${build.label}: ${build.root}): ${S} sessions × ${E} events already in the journals`)
   const expected = new Map()
   const t0 = now()
   const base = Date.now() - E * 30_000
@@ -646,7 +646,7 @@ async function restartPhase() {
   const runs = []
   // a. replay: no state files.
   {
-    const sup = startSupervisor(home, P.replayMs)
+    const sup = startSupervisor(build.cli, home, P.replayMs)
     const sampler = new Sampler(sup.pid)
     const readyAt = await sup.ready
     const caught = await waitCaughtUp(home, P.catchUpMs, 100)
@@ -659,7 +659,7 @@ async function restartPhase() {
   {
     const mtimes = new Map()
     for (const name of readdirSync(sessionsDir)) if (STATE_RE.test(name)) mtimes.set(name, statSync(join(sessionsDir, name)).mtimeMs)
-    const sup = startSupervisor(home, P.replayMs)
+    const sup = startSupervisor(build.cli, home, P.replayMs)
     const sampler = new Sampler(sup.pid)
     const readyAt = await sup.ready
     const caught = await waitCaughtUp(home, P.catchUpMs, 100)
@@ -684,22 +684,10 @@ async function restartPhase() {
 
 // ---------------------------------------------------------------- main
 
-async function main() {
-  if (!existsSync(CLI) || !existsSync(APPEND)) {
-    console.error(`supervisor-load bench: ${CLI} or ${APPEND} is missing; build first (npm run build, or npx tsc -p tsconfig.json)`)
-    return 1
-  }
-  const load0 = loadavg()[0]
-  tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-supervisor-')))
-  console.log('# supervisor load and restart benchmark')
-  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}; temp home under ${tempRoot}`)
-  console.log(`env: ${STRIPPED.join(', ')} and SESSION_RETRY_* unset in every process started${strippedFromParent.length ? ` (${strippedFromParent.join(', ')} was set here)` : ''}; supervisor with SESSION_RETRY_CLAUDE_INTEGRATION=false, SESSION_RETRY_PORT=0, SESSION_RETRY_LOG_LEVEL=warn`)
-  const load = await loadPhase()
-  const restart = await restartPhase()
+function summaryOf(load, restart) {
   const [replay, restore] = restart.runs
   const p = (q) => f1(quantile(load.lat, q))
-  const summary = {
-    mode: QUICK ? 'quick' : 'full',
+  return {
     load_sessions: String(P.sessions),
     load_rate_per_s: String(P.rate),
     load_seconds: String(P.seconds),
@@ -732,16 +720,57 @@ async function main() {
     restart_restore_caught_up_ms: restore.caught.ok ? f0(restore.caughtMs) : 'timeout',
     restart_restore_state_files_rewritten: String(restore.rewritten),
     restart_state_mismatches: String(replay.mismatch.mismatches + restore.mismatch.mismatches),
-    load_average_start: f2(load0),
-    load_average_end: f2(loadavg()[0]),
-    node_extra_ca_certs: 'unset',
   }
+}
+
+/** The issue's table: each build's figure side by side, with the goal. */
+function printComparison(results) {
+  const cols = results.map((r) => r.build.label)
+  const rows = [
+    ['load: supervisor CPU, % of a core', (s) => s.supervisor_cpu_percent, '≤ 30'],
+    ['load: journal write → state file p99 / max, ms', (s) => `${s.latency_p99_ms} / ${s.latency_max_ms}`, '≤ 100 / ≤ 200'],
+    ['load: RSS max, MiB', (s) => s.supervisor_rss_max_mib, '≤ 110'],
+    [`restart replaying ${P.restartSessions * P.restartEvents} lines: ready / caught up, ms`, (s) => `${s.restart_replay_ready_ms} / ${s.restart_replay_caught_up_ms}`, '≤ 2000'],
+    ['restart from state files (restore): ready / caught up, ms', (s) => `${s.restart_restore_ready_ms} / ${s.restart_restore_caught_up_ms}`, '≤ 1000'],
+    ['events lost / sessions not in the expected state', (s) => `${s.load_events_lost} / ${Number(s.load_state_mismatches) + Number(s.restart_state_mismatches)}`, '0 / 0'],
+  ]
+  console.log('\n## side by side')
+  console.log(`| figure | ${cols.join(' | ')} | goal |`)
+  console.log(`|---|${cols.map(() => '---|').join('')}---|`)
+  for (const [label, get, goal] of rows) console.log(`| ${label} | ${results.map((r) => get(r.summary)).join(' | ')} | ${goal} |`)
+}
+
+async function main() {
+  if (!existsSync(CLI) || !existsSync(APPEND)) {
+    console.error(`supervisor-load bench: ${CLI} or ${APPEND} is missing; build first (npm run build, or npx tsc -p tsconfig.json)`)
+    return 1
+  }
+  const list = builds()
+  const load0 = loadavg()[0]
+  tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-supervisor-')))
+  console.log('# supervisor load and restart benchmark')
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}; temp home under ${tempRoot}; builds: ${list.map((b) => `${b.label} ${b.root}`).join(', ')}`)
+  console.log(`env: ${STRIPPED.join(', ')} and SESSION_RETRY_* unset in every process started${strippedFromParent.length ? ` (${strippedFromParent.join(', ')} was set here)` : ''}; supervisor with SESSION_RETRY_CLAUDE_INTEGRATION=false, SESSION_RETRY_PORT=0, SESSION_RETRY_LOG_LEVEL=warn`)
+  const results = list.map((build) => ({ build }))
+  for (const r of results) r.load = await loadPhase(r.build)
+  for (const r of results) r.restart = await restartPhase(r.build)
+  for (const r of results) r.summary = summaryOf(r.load, r.restart)
+  printComparison(results)
+  const summary = { mode: QUICK ? 'quick' : 'full', ...results[0].summary }
+  for (const r of results.slice(1)) for (const [k, v] of Object.entries(r.summary)) summary[`${r.build.label}_${k}`] = v
+  Object.assign(summary, { load_average_start: f2(load0), load_average_end: f2(loadavg()[0]), node_extra_ca_certs: 'unset' })
   console.log('\nsummary:')
   for (const [k, v] of Object.entries(summary)) console.log(`${k}: ${v}`)
-  const failed = load.lost > 0 || !load.caughtUp || !load.aliveAtEnd || !replay.caught.ok || !restore.caught.ok
-  if (failed) console.error('supervisor-load bench: FAILED (events lost, not caught up, or the supervisor died)')
-  const unclean = [load.stopped, replay.stopped, restore.stopped].filter((x) => !x.clean).length
-  if (unclean) console.log(`warning: ${unclean} of 3 supervisor runs did not exit cleanly on SIGTERM (see supervisor_sigterm_exits)`)
+  let failed = false
+  for (const { build, load, restart } of results) {
+    const [replay, restore] = restart.runs
+    if (load.lost > 0 || !load.caughtUp || !load.aliveAtEnd || !replay.caught.ok || !restore.caught.ok) {
+      console.error(`supervisor-load bench: FAILED for ${build.label} (events lost, not caught up, or the supervisor died)`)
+      failed = true
+    }
+    const unclean = [load.stopped, replay.stopped, restore.stopped].filter((x) => !x.clean).length
+    if (unclean) console.log(`warning: ${build.label}: ${unclean} of 3 supervisor runs did not exit cleanly on SIGTERM (see supervisor_sigterm_exits)`)
+  }
   return failed ? 1 : 0
 }
 

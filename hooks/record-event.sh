@@ -8,8 +8,10 @@
 # measured with 2.1.331). A Node start-up (40-140 ms) loses the event every time. So this stage
 # does the least that makes the event durable: the raw stdin goes to
 # <home>/sessions/spool/<id>.event with one `cat`, and validation, enrichment and the append to the
-# journal are left to stage 2 (Node), started detached so that Claude Code neither waits for it nor
-# kills it (NODE_OPTIONS is cleared for it: preloads have no business in a hook). If stage 2 never runs (no `node` on PATH, killed), the supervisor promotes the spool.
+# journal are left to a running supervisor, which watches the spool, or else to stage 2 (Node),
+# started detached so that Claude Code neither waits for it nor kills it (NODE_OPTIONS is cleared
+# for it: preloads have no business in a hook). If stage 2 never runs (no `node` on PATH, killed),
+# the next supervisor promotes the spool.
 # SIGTERM is ignored for these few milliseconds (inherited by `cat`): that is what keeps a record
 # from being cut in half. Node resets SIGTERM at start-up, so stage 2 is protected by setsid instead.
 #
@@ -96,6 +98,30 @@ if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SES
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0
   fi
+fi
+
+# A running supervisor watches the spool and promotes the file itself: no Node start here, which
+# is most of what a hook costs a turn. Stage 2 runs only when none is alive (it then also starts
+# one on SessionStart). Alive means what stage 2 and the CLI mean (src/os/process-identity.ts): the
+# pid file's "<pid> <start time>" names a process that exists, is no zombie and started at that
+# time (field 22 of /proc/<pid>/stat); without /proc, the pid alone. A wrong guess only leaves the
+# event in the spool, durable, for the next supervisor or stage 2.
+if read -r ssr_pid ssr_started 2>/dev/null <"$ssr_home/supervisor.pid"; then
+  case $ssr_pid in
+    '' | *[!0-9]*) ;;
+    *)
+      if kill -0 "$ssr_pid" 2>/dev/null; then
+        if read -r ssr_stat 2>/dev/null <"/proc/$ssr_pid/stat"; then
+          # shellcheck disable=SC2086 # splitting the fields is the point
+          set -- ${ssr_stat##*) }
+          case $ssr_started in '' | *[!0-9]*) ssr_started=${20} ;; esac
+          if [ "$1" != Z ] && [ "$1" != X ] && [ "${20}" = "$ssr_started" ]; then exit 0; fi
+        elif [ ! -e /proc/self/stat ]; then
+          exit 0
+        fi
+      fi
+      ;;
+  esac
 fi
 
 if [ -z "${ssr_root:-}" ]; then

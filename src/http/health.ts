@@ -3,6 +3,8 @@
 // error count (`stats.errors`) rose within the last DEGRADED_WINDOW_MS (5 minutes). The API samples
 // the count every ERROR_SAMPLE_MS and on every request; errors counted before the API started are
 // taken as happening at its start. Journal lag alone never degrades (it is normal for a moment).
+// `starting`: the supervisor is still restoring its sessions (replaying journals); the API answers
+// meanwhile, from the sessions restored so far.
 import type { SupervisorStats } from '../supervisor/supervisor.js'
 import type { ScheduleEntry } from '../supervisor/summary-files.js'
 import type { SessionStateFile } from '../supervisor/session-store.js'
@@ -53,6 +55,8 @@ export interface HealthInput {
   recentErrors: { errors: number; lastAt: number | null }
   /** Conditions that last (a home that cannot be written, the lock not held), each a reason. */
   problems?: string[]
+  /** Sessions are still being restored at start-up. */
+  starting?: boolean
 }
 
 export function buildHealth(input: HealthInput) {
@@ -68,7 +72,7 @@ export function buildHealth(input: HealthInput) {
   const next = schedules.find(s => s.retryAt !== null) ?? null
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
   return {
-    status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const),
+    status: reasons.length > 0 ? ('degraded' as const) : input.starting ? ('starting' as const) : ('ok' as const),
     reasons,
     version: input.version,
     pid: input.pid,

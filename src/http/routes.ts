@@ -15,7 +15,6 @@ import { dashboardHeaders, type DashboardAssets, type DashboardPath } from './da
 import type { EventStreams } from './event-stream.js'
 import { buildHealth, type ErrorTracker } from './health.js'
 import type { HttpApiDeps } from './http-api.js'
-import { currentSessionId, limitReportRecord, parseLimitReport } from './limit-report.js'
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js'
 import { checkJsonContentType, hasBody, parseJsonBody, readBody } from './read-body.js'
 import { checkBearer, checkLoopback } from './request-guards.js'
@@ -134,6 +133,7 @@ async function healthBody(ctx: ApiContext, at: number, states: SessionStateFile[
     journalLag: await sessionsBehind(supervisor, paths),
     recentErrors: ctx.errors.recent(),
     problems: supervisor.home.problems(),
+    starting: supervisor.starting,
   })
   return { ...body, ...ctx.deps.extraHealth?.() }
 }
@@ -186,6 +186,8 @@ async function metrics(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
 async function notifyLimit(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { paths, now } = ctx.deps
   checkBearer(req, ctx.token)
+  // Loaded on first use: its schema library (zod) would cost the waiting supervisor about 10 MiB.
+  const { currentSessionId, limitReportRecord, parseLimitReport } = await import('./limit-report.js')
   checkJsonContentType(req)
   const body = parseJsonBody(await readBody(req))
   const report = parseLimitReport(body, now())

@@ -1,12 +1,18 @@
-// Watching is a hint, reading is the truth: chokidar 5 drops the last change of a burst
-// (paulmillr/chokidar#1455), so every event also schedules a trailing read, and a periodic
-// reconcile (readdir + stat) catches whatever the watcher missed.
+// Watching is a hint, reading is the truth. Journals: one fs.watch on the events folder, which on
+// Linux is one inotify watch that names the file of every append and lists nothing. chokidar 5 did
+// this job before and cost most of the supervisor's CPU under load: each append made it re-list the
+// folder and stat every journal, and it held one watch per journal (bench/journal-watcher.bench.mjs
+// measures both). The spool holds a few short-lived files: chokidar watches it, and since it drops
+// the last change of a burst (paulmillr/chokidar#1455) every spool event also schedules a trailing
+// sweep. The periodic reconcile (readdir + stat) catches whatever either watcher missed.
 import { watch, type FSWatcher } from 'chokidar'
-import { stat, readdir } from 'node:fs/promises'
+import { readdirSync, statSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs'
 import { basename, join } from 'node:path'
 import { isValidSessionId } from '../journal/session-id.js'
 
-export const TRAILING_READ_MS = 100
+export const TRAILING_SWEEP_MS = 100
+
+const JOURNAL_SUFFIX = '.jsonl'
 
 export interface JournalWatcherOptions {
   eventsDir: string
@@ -19,59 +25,115 @@ export interface JournalWatcherOptions {
 }
 
 export class JournalWatcher {
-  private watcher: FSWatcher | null = null
-  private readonly trailing = new Map<string, NodeJS.Timeout>()
+  private journals: FolderWatcher | null = null
+  /** Which events folder is watched: one removed and made again is another. */
+  private watchedFolder: string | null = null
+  private spool: FSWatcher | null = null
+  private trailing: NodeJS.Timeout | null = null
+  private stopped = false
 
   constructor(private readonly options: JournalWatcherOptions) {}
 
   async start(): Promise<void> {
-    const { eventsDir, spoolDir } = this.options
-    this.watcher = watch([eventsDir, spoolDir], {
+    this.watchJournals()
+    const spool = watch(this.options.spoolDir, {
       ignoreInitial: true,
       depth: 0,
-      // Keep the folders themselves, drop temp files and claims (library notes, section 2).
-      ignored: (path, stats) => !!stats?.isFile() && !path.endsWith('.jsonl') && !path.endsWith('.event'),
+      // Keep the folder itself, drop claims (library notes, section 2).
+      ignored: (path, stats) => !!stats?.isFile() && !path.endsWith('.event'),
     })
-    this.watcher.on('add', path => this.changed(path))
-    this.watcher.on('change', path => this.changed(path))
-    this.watcher.on('error', error => this.options.onError(error))
-    await new Promise<void>(resolve => this.watcher!.once('ready', () => resolve()))
+    this.spool = spool
+    spool.on('add', () => this.spoolChanged())
+    spool.on('change', () => this.spoolChanged())
+    spool.on('error', error => this.options.onError(error))
+    await new Promise<void>(resolve => spool.once('ready', () => resolve()))
   }
 
-  private changed(path: string): void {
-    if (path.endsWith('.event')) {
-      this.options.onSpool()
-      return
-    }
-    const id = basename(path, '.jsonl')
-    if (!isValidSessionId(id)) return
-    this.options.onJournal(id)
-    clearTimeout(this.trailing.get(id))
-    this.trailing.set(
-      id,
-      setTimeout(() => {
-        this.trailing.delete(id)
-        this.options.onJournal(id)
-      }, TRAILING_READ_MS),
-    )
-  }
-
-  /** Journals with bytes beyond what was applied, whatever the watcher said. */
-  async reconcile(): Promise<string[]> {
+  /** Journals with bytes beyond what was applied, whatever the watcher said (one stat per journal). */
+  reconcile(): string[] {
+    // A watch lost to an error, or to its folder (removed and made again), is set up anew here.
+    if (!this.stopped && (!this.journals || folderIdentity(this.options.eventsDir) !== this.watchedFolder)) this.watchJournals()
     const behind: string[] = []
-    for (const name of await readdir(this.options.eventsDir).catch(() => [] as string[])) {
-      if (!name.endsWith('.jsonl')) continue
-      const id = name.slice(0, -'.jsonl'.length)
-      if (!isValidSessionId(id)) continue
-      const size = await stat(join(this.options.eventsDir, name)).then(s => s.size, () => 0)
-      if (size > this.options.appliedOffset(id)) behind.push(id)
+    let names: string[]
+    try {
+      names = readdirSync(this.options.eventsDir)
+    } catch {
+      return behind
+    }
+    for (const name of names) {
+      const id = journalId(name)
+      if (id === null) continue
+      if (journalSize(join(this.options.eventsDir, name)) > this.options.appliedOffset(id)) behind.push(id)
     }
     return behind
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.trailing.values()) clearTimeout(timer)
-    this.trailing.clear()
-    await this.watcher?.close()
+    this.stopped = true
+    if (this.trailing) clearTimeout(this.trailing)
+    this.journals?.close()
+    this.journals = null
+    await this.spool?.close()
   }
+
+  private watchJournals(): void {
+    this.journals?.close()
+    this.journals = null
+    this.watchedFolder = folderIdentity(this.options.eventsDir)
+    const self = basename(this.options.eventsDir)
+    try {
+      const watcher = watchFolder(this.options.eventsDir, (_type, name) => {
+        // The folder itself went away: this watch sees nothing more, the reconcile sets up another.
+        if (name === self) return this.lose(watcher)
+        // No name (some platforms, or an overflow): the next reconcile finds the journal.
+        const id = typeof name === 'string' ? journalId(name) : null
+        if (id !== null) this.options.onJournal(id)
+      })
+      watcher.on('error', error => {
+        this.lose(watcher)
+        this.options.onError(error)
+      })
+      this.journals = watcher
+    } catch (error) {
+      this.options.onError(error)
+    }
+  }
+
+  private lose(watcher: FolderWatcher): void {
+    watcher.close()
+    if (this.journals === watcher) this.journals = null
+  }
+
+  private spoolChanged(): void {
+    this.options.onSpool()
+    if (this.trailing) clearTimeout(this.trailing)
+    this.trailing = setTimeout(() => {
+      this.trailing = null
+      this.options.onSpool()
+    }, TRAILING_SWEEP_MS)
+  }
+}
+
+function folderIdentity(dir: string): string | null {
+  try {
+    const stat = statSync(dir)
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`
+  } catch {
+    return null
+  }
+}
+
+/** 0 for a journal that is gone or unreadable: nothing to read there now. */
+function journalSize(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+function journalId(name: string): string | null {
+  if (!name.endsWith(JOURNAL_SUFFIX)) return null
+  const id = name.slice(0, -JOURNAL_SUFFIX.length)
+  return isValidSessionId(id) ? id : null
 }

@@ -16,6 +16,18 @@ export interface TranslateOptions {
   transcriptRetries: number
 }
 
+/**
+ * Claude Code may run a hook before it flushes the transcript row that goes with it, so reading the
+ * row for a record this young retries briefly. An older record (a replay at start-up, a journal
+ * caught up late) reads once: its row is on disk by now, or never will be, and waiting is lost time.
+ */
+export const TRANSCRIPT_FLUSH_MS = 60_000
+export const LIVE_TRANSCRIPT_RETRIES = 3
+
+export function transcriptRetriesFor(record: JournalRecord, now: number): number {
+  return now - Date.parse(record.ts) < TRANSCRIPT_FLUSH_MS ? LIVE_TRANSCRIPT_RETRIES : 0
+}
+
 /** A transcript limit row belongs to an event when it was written shortly before it. */
 export const ROW_MATCH_BEFORE_MS = 10 * 60_000
 export const ROW_MATCH_AFTER_MS = 60_000
@@ -114,6 +126,19 @@ async function translate(record: JournalRecord, options: TranslateOptions): Prom
   }
 }
 
+/**
+ * The zone is read only when a text names a time without one: the supervisor looks its zone up on
+ * first use, because asking Intl pages in ICU's data (about 6 MiB) that only a limit banner needs.
+ */
+function parseOptions(at: number, options: TranslateOptions): { now: number; timeZone: string } {
+  return {
+    now: at,
+    get timeZone() {
+      return options.timeZone
+    },
+  }
+}
+
 /** Claude Code's auto-continue reports itself as Notification `quota_auto_resume_<result>`; other notifications mean nothing here. */
 export const AUTO_RESUME_NOTIFICATION_PREFIX = 'quota_auto_resume_'
 const MAX_AUTO_RESUME_MESSAGE = 300
@@ -156,7 +181,7 @@ function withUsage(record: JournalRecord, event: SessionEvent): SessionEvent {
 /** Before StopFailure existed (Claude Code < 2.1.78) a limit ended the turn with a plain Stop. */
 async function limitFromStop(record: JournalRecord, at: number, options: TranslateOptions): Promise<LimitDetectedEvent | null> {
   const text = record.lastAssistantMessage ?? ''
-  const parsed = parseLimitMessage(text, { now: at, timeZone: options.timeZone })
+  const parsed = parseLimitMessage(text, parseOptions(at, options))
   if (!parsed.limited && !parsed.transient) return null
   const row = await matchingRow(record, at, options)
   if (row?.limited) return fromRow(row, at)
@@ -169,7 +194,7 @@ async function limitFromStopFailure(record: JournalRecord, at: number, options: 
   if (record.error !== 'rate_limit') return { type: 'turn.failed', at, error: record.error ?? 'unknown' }
   const row = await matchingRow(record, at, options)
   if (row && (row.limited || row.transient)) return fromRow(row, at)
-  const parsed = parseLimitMessage(record.lastAssistantMessage ?? '', { now: at, timeZone: options.timeZone })
+  const parsed = parseLimitMessage(record.lastAssistantMessage ?? '', parseOptions(at, options))
   if (parsed.limited || parsed.transient) return fromBanner(parsed, at, 'banner')
   // A limit no reset clears (an organisation setting, credits gone): waiting would only waste attempts.
   if (parsed.category === 'blocked') return { type: 'turn.failed', at, error: `a limit no reset clears: ${firstLine(record.lastAssistantMessage ?? null) ?? 'no text'}` }
@@ -178,7 +203,7 @@ async function limitFromStopFailure(record: JournalRecord, at: number, options: 
 }
 
 function limitFromReport(record: JournalRecord, at: number, options: TranslateOptions): LimitDetectedEvent {
-  const parsed = record.message ? parseLimitMessage(record.message, { now: at, timeZone: options.timeZone }) : null
+  const parsed = record.message ? parseLimitMessage(record.message, parseOptions(at, options)) : null
   const kind = parsed?.kind ?? 'unknown'
   const transient = parsed?.transient === true
   if (Number.isFinite(record.resetAt)) return { type: 'limit.detected', at, kind, resetAt: record.resetAt!, source: 'http', transient }
@@ -188,7 +213,7 @@ function limitFromReport(record: JournalRecord, at: number, options: TranslateOp
 
 async function matchingRow(record: JournalRecord, at: number, options: TranslateOptions): Promise<TranscriptLimit | null> {
   if (!record.transcriptPath) return null
-  const result = await readTranscriptLimit(record.transcriptPath, { now: at, timeZone: options.timeZone, retries: options.transcriptRetries })
+  const result = await readTranscriptLimit(record.transcriptPath, Object.assign(parseOptions(at, options), { retries: options.transcriptRetries }))
   if (!result.ok || !result.limit) return null
   const rowAt = result.limit.timestamp ? Date.parse(result.limit.timestamp) : NaN
   if (!(rowAt >= at - ROW_MATCH_BEFORE_MS && rowAt <= at + ROW_MATCH_AFTER_MS)) return null

@@ -12,8 +12,12 @@ import { createFileLogger } from './logger.js'
 import { acquireSingleton, AlreadyRunningError } from './singleton.js'
 import { Supervisor } from './supervisor.js'
 
-/** How often journals are reconciled with a readdir + stat, whatever the watcher reported. */
-export const RECONCILE_MS = 2_000
+/**
+ * How often the spool is swept and the journals reconciled (a readdir, one stat per journal),
+ * whatever the watchers reported. Rarely: they are the safety net, and every wake-up of an idle
+ * supervisor costs about as much as the work it does.
+ */
+export const RECONCILE_MS = 10_000
 
 export interface SupervisorRunOptions {
   /** Resolves when the supervisor should stop (the CLI passes one tied to SIGTERM/SIGINT). */
@@ -34,9 +38,22 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
   // An unusable or unsafe home ends the start here, with a message naming SESSION_RETRY_HOME.
   ensureHome(paths.home)
   const log = createFileLogger(paths.supervisorLog, config.logLevel)
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
-  const supervisor = new Supervisor({ config, paths, log, now: Date.now, timeZone })
+  // Read when first needed (a limit banner to parse, a notification to word): asking Intl pages in
+  // ICU's data, about 6 MiB that a supervisor waiting for events has no use for.
+  let zone: string | undefined
+  const localZone = () => (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone)
+  const supervisor = new Supervisor({
+    config,
+    paths,
+    log,
+    now: Date.now,
+    get timeZone() {
+      return localZone()
+    },
+  })
   let takenOver = false
+  let takenOverNow = () => {}
+  const takenOverSignal = new Promise<void>(resolve => (takenOverNow = resolve))
   let singleton
   try {
     singleton = await acquireSingleton(paths, {
@@ -49,6 +66,7 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
       onTakenOver: pid => {
         takenOver = true
         log.error('another supervisor took over this home; stopping', { pid })
+        takenOverNow()
       },
     })
   } catch (error) {
@@ -60,25 +78,32 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
   }
   supervisor.home.setLock(singleton.state)
   if (singleton.state.problem) log.warn('supervisor starts degraded', { problem: singleton.state.problem })
-  const integrations = startIntegrations({ config: options.integrations ?? NO_INTEGRATIONS, env: process.env, supervisor, log, now: Date.now, timeZone })
+  const integrations = startIntegrations({
+    config: options.integrations ?? NO_INTEGRATIONS,
+    env: process.env,
+    supervisor,
+    log,
+    now: Date.now,
+    get timeZone() {
+      return localZone()
+    },
+  })
   const watcher = new JournalWatcher({
     eventsDir: paths.eventsDir,
     spoolDir: paths.spoolDir,
-    onJournal: id => void supervisor.refresh(id),
+    onJournal: id => void supervisor.journalChanged(id),
     onSpool: () => supervisor.promoteSpool(),
     onError: error => log.warn('watcher error; the periodic reconcile carries on', { error: String(error) }),
     appliedOffset: id => supervisor.sessions.get(id)?.offset ?? 0,
   })
   const timers: NodeJS.Timeout[] = []
   let api: HttpApi | null = null
+  const stopRequested = Promise.race([options.stopSignal ?? new Promise<void>(() => {}), takenOverSignal])
   try {
-    await supervisor.restoreAll()
-    await watcher.start()
-    // Resuming sessions matters more than the API: a port clash is reported, not fatal.
+    // The API first: it answers (/health "starting") while a long journal is replayed.
     const usage = new UsageWatch(paths, process.env, config.monitorIntervalMs, log)
-    timers.push(setInterval(() => void usage.refresh(Date.now()), config.monitorIntervalMs))
-    void usage.refresh(Date.now())
     const extraHealth = () => ({ integrations: integrations.health(), usage: usage.current })
+    // Resuming sessions matters more than the API: a port clash is reported, not fatal.
     api = await startHttpApi({ config, paths, supervisor, log, now: Date.now, version: packageVersion(), extraHealth }).catch(error => {
       const message = `HTTP API not started: ${(error as Error).message}`
       supervisor.stats.lastError = message
@@ -87,23 +112,28 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
       say(`session-retry: ${message}`)
       return null
     })
+    // A stop request during a long replay is honoured at once (the journal is the truth).
+    if (!(await Promise.race([supervisor.restoreAll().then(() => true), stopRequested.then(() => false)]))) {
+      log.info('supervisor stopping during start-up', { pid: process.pid })
+      return takenOver ? 1 : 0
+    }
+    await watcher.start()
+    // Lines and spool files written during the replay, before the watchers were up.
+    supervisor.promoteSpool()
+    await supervisor.catchUp(watcher.reconcile())
+    timers.push(setInterval(() => void usage.refresh(Date.now()), config.monitorIntervalMs))
+    void usage.refresh(Date.now())
     timers.push(setInterval(() => void supervisor.tick(), config.monitorIntervalMs))
     timers.push(
       setInterval(() => {
         supervisor.promoteSpool()
-        void watcher.reconcile().then(ids => ids.forEach(id => void supervisor.refresh(id)))
+        void supervisor.catchUp(watcher.reconcile())
       }, Math.min(RECONCILE_MS, config.monitorIntervalMs)),
     )
     await supervisor.tick()
     log.info('supervisor ready', { pid: process.pid, home: config.home, sessions: supervisor.sessions.size, port: api?.port ?? null })
     options.onReady?.({ supervisor, port: api?.port ?? null })
-    await Promise.race([
-      options.stopSignal ?? new Promise(() => {}),
-      new Promise<void>(resolve => {
-        const poll = setInterval(() => takenOver && resolve(), 500)
-        timers.push(poll)
-      }),
-    ])
+    await stopRequested
     log.info('supervisor stopping', { pid: process.pid })
     return takenOver ? 1 : 0
   } finally {

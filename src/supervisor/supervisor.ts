@@ -9,19 +9,26 @@ import { sessionFile, type HomePaths } from '../journal/home-paths.js'
 import { isProcessAlive, promoteSpool } from '../journal/promote-spool.js'
 import { appendToQuarantine } from '../journal/quarantine.js'
 import { ensureHomeDir } from '../journal/safe-dirs.js'
-import { readJournalFrom } from '../journal/read-journal.js'
+import { MAX_LINE_BYTES, readJournalFrom, type JournalLine } from '../journal/read-journal.js'
+import { forEachLimited } from './for-each-limited.js'
 import type { Logger } from './logger.js'
-import { recordToEvents } from './record-to-events.js'
+import { recordToEvents, transcriptRetriesFor } from './record-to-events.js'
 import { ResumeRunner } from './resume-runner.js'
 import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
-import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry } from './session-store.js'
+import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry, type SessionStateFile } from './session-store.js'
+import { StateWriter } from './state-writer.js'
 import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
 import { writeSummaryFiles } from './summary-files.js'
 import { HomeWrites } from './home-writes.js'
 import { randomUUID } from 'node:crypto'
+import { statSync } from 'node:fs'
 
 /** current_session.json and resume_schedule.json are rewritten at most this often. */
 export const SUMMARY_DELAY_MS = 250
+/** Sessions restored at once at start-up (state file read, journal caught up). */
+export const RESTORE_CONCURRENCY = 16
+/** The states `check` acts on; a session in any other state waits for an event. */
+const ACTIONABLE = new Set(['due', 'scheduled', 'awaitingOwner', 'needsUser'])
 
 export interface SupervisorOptions {
   config: Config
@@ -52,14 +59,19 @@ export class Supervisor {
   readonly stats: SupervisorStats
   readonly runner: ResumeRunner
   private readonly queues = new Map<string, Promise<unknown>>()
+  /** Sessions with a journal read queued and not begun: another request for one adds nothing. */
+  private readonly drainQueued = new Set<string>()
+  private readonly writer = new StateWriter(id => this.serialize(id, () => this.writeState(id)).then(() => {}))
+  /** The summary files' share of each session's last written state (no restore data, no history). */
+  private readonly views = new Map<string, SessionStateFile>()
   private readonly policy: RetryPolicyConfig
   private summaryTimer: NodeJS.Timeout | null = null
   private summaryDirty = false
   private summaryWriting = false
   private readonly machine: SessionMachine
   private stopped = false
-  /** Transitions are announced only once the start-up replay is done: old ones are history. */
-  private live = false
+  /** Every known session restored and caught up with its journal: refreshes and actions may begin. */
+  private restored = false
   private readonly transitionListeners: TransitionListener[] = []
   /** Spool events whose "home not writable" failure is logged already; the last sweep error. */
   private readonly spoolReported = new Set<string>()
@@ -93,13 +105,19 @@ export class Supervisor {
       paths: options.paths,
       log: options.log,
       now: options.now,
-      timeZone: options.timeZone,
+      get timeZone() {
+        return options.timeZone
+      },
       onExit: id => void this.refresh(id),
       recheckIn: (id, ms) => void setTimeout(() => void this.check(id), ms).unref(),
     })
   }
 
-  /** Restore every session from its state file, then apply what its journal has beyond it. */
+  /**
+   * Restore every session from its state file, then apply what its journal has beyond it, a few
+   * sessions at a time. The HTTP API serves meanwhile (`starting`); requests to refresh a session
+   * are dropped until this is done, and the caller then catches up with every journal (`catchUp`).
+   */
   async restoreAll(): Promise<void> {
     const { paths, log } = this.options
     for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) ensureHomeDir(paths.home, dir)
@@ -107,9 +125,21 @@ export class Supervisor {
     const removed = await removeStaleTempFiles(paths)
     if (removed) log.info('removed temp files left by a crash', { removed })
     this.promoteSpool()
-    for (const id of await listSessionIds(paths)) await this.load(id)
-    for (const id of this.sessions.keys()) await this.refresh(id)
-    this.live = true
+    await forEachLimited(await listSessionIds(paths), RESTORE_CONCURRENCY, async id => {
+      if (this.stopped) return
+      const runtime = await this.load(id)
+      if (this.journalSize(id) !== runtime.offset) await this.serialize(id, () => this.drain(id))
+    })
+    if (this.stopped) return
+    this.restored = true
+    for (const id of this.sessions.keys()) await this.check(id)
+    await this.writer.flush()
+    this.scheduleSummary()
+  }
+
+  /** True until every session is restored: the API serves meanwhile, /health says "starting". */
+  get starting(): boolean {
+    return !this.restored
   }
 
   /** Called for every state change of every session after start-up (integrations, notifications). */
@@ -117,20 +147,29 @@ export class Supervisor {
     this.transitionListeners.push(listener)
   }
 
-  private async load(id: string): Promise<void> {
+  private async load(id: string): Promise<SessionRuntime> {
     const { paths, log, now } = this.options
     const loaded = await readSessionState(paths, id)
     let runtime: SessionRuntime | null = null
     if (loaded.ok && loaded.state.supervisor.machineVersion === MACHINE_VERSION) {
       runtime = SessionRuntime.restore(loaded.state, this.runtimeOptions())
       if (runtime.failed) runtime = null
+      else this.views.set(id, summaryView(loaded.state))
     } else if (!loaded.ok && !loaded.missing) {
       const target = await quarantineState(paths, id, now()).catch(() => null)
       log.warn('corrupt state file quarantined; rebuilding the session from its journal', { sessionId: id, error: loaded.error, movedTo: target })
     }
     runtime ??= SessionRuntime.fresh(id, this.runtimeOptions())
     this.sessions.set(id, runtime)
-    runtime.send({ type: 'rearm', at: now() })
+    this.rearm(runtime)
+    return runtime
+  }
+
+  /** Timers do not survive a restore or a sleep: re-decide from the clock (a change is written). */
+  private rearm(runtime: SessionRuntime): void {
+    const before = runtime.state
+    runtime.send({ type: 'rearm', at: this.options.now() })
+    if (runtime.state !== before) this.writer.mark(runtime.sessionId)
   }
 
   private runtimeOptions() {
@@ -141,7 +180,8 @@ export class Supervisor {
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
-        if (!this.live) return
+        // Transitions replayed at start-up are history, not news.
+        if (!this.restored) return
         this.logTransition(id, entry, context)
         for (const listener of this.transitionListeners) {
           try {
@@ -174,10 +214,25 @@ export class Supervisor {
     }
   }
 
-  /** Apply new journal lines, persist, and act on the result. Safe to call any time, any number of times. */
+  /** Apply new journal lines, write the state file, and act on the result: for callers that read the file next. */
   async refresh(id: string): Promise<void> {
-    if (this.stopped) return
-    await this.serialize(id, () => this.drain(id))
+    await this.journalChanged(id)
+    if (this.writer.isMarked(id)) await this.serialize(id, () => this.writeState(id))
+  }
+
+  /**
+   * A journal grew (the watcher, the reconcile): apply its new lines and act on the result; the state
+   * file follows within WRITE_DELAY_MS. Safe to call any time, any number of times: a call while an
+   * earlier one still waits for its turn is folded into it.
+   */
+  async journalChanged(id: string): Promise<void> {
+    if (this.stopped || !this.restored) return
+    if (this.drainQueued.has(id)) return void (await this.queues.get(id))
+    this.drainQueued.add(id)
+    await this.serialize(id, () => {
+      this.drainQueued.delete(id)
+      return this.drain(id)
+    })
     await this.check(id)
   }
 
@@ -190,24 +245,31 @@ export class Supervisor {
       this.sessions.set(id, runtime)
     }
     const file = sessionFile(paths, id, 'journal')
-    let chunk = await readJournalFrom(file, runtime.offset).catch(error => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    let chunk
+    try {
+      chunk = readJournalFrom(file, runtime.offset)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
       throw error
-    })
-    if (!chunk) return
+    }
     if (chunk.truncated) {
       this.options.log.warn('journal is shorter than its applied offset; re-reading it (seen events are skipped)', { sessionId: id })
       runtime.offset = 0
-      chunk = await readJournalFrom(file, 0)
+      chunk = readJournalFrom(file, 0)
     }
     for (const line of chunk.lines) {
-      await this.applyLine(runtime, line.text)
+      await this.applyLine(runtime, line)
       runtime.offset = line.end
     }
-    if (chunk.lines.length > 0) await this.persist(runtime)
+    if (chunk.lines.length > 0) this.persist(runtime)
   }
 
-  private async applyLine(runtime: SessionRuntime, text: string): Promise<void> {
+  private async applyLine(runtime: SessionRuntime, line: JournalLine): Promise<void> {
+    const { text } = line
+    if (line.oversizedBytes !== undefined) {
+      await this.quarantineLine(runtime.sessionId, text, `line of ${line.oversizedBytes} bytes or more (at most ${MAX_LINE_BYTES})`)
+      return
+    }
     if (text.trim() === '') return
     const parsed = parseJournalLine(text)
     if (!parsed.ok || parsed.value.sessionId !== runtime.sessionId) {
@@ -216,7 +278,7 @@ export class Supervisor {
     }
     const record = parsed.value
     if (runtime.hasSeen(record.id)) return
-    const events = await recordToEvents(record, { timeZone: this.options.timeZone, transcriptRetries: 3 })
+    const events = await recordToEvents(record, { timeZone: this.options.timeZone, transcriptRetries: transcriptRetriesFor(record, this.options.now()) })
     for (const event of events) runtime.send(event)
     runtime.markSeen(record.id)
     this.stats.eventsApplied++
@@ -231,13 +293,24 @@ export class Supervisor {
     log.warn(kept ? 'journal line quarantined' : 'journal line dropped: its quarantine file is full', { sessionId: id, reason: why })
   }
 
-  private async persist(runtime: SessionRuntime): Promise<void> {
+  /** The session changed: its state file is written soon (StateWriter). */
+  private persist(runtime: SessionRuntime): void {
+    this.writer.mark(runtime.sessionId)
+  }
+
+  /** Writes a session's state file now; the caller holds the session's queue. */
+  private async writeState(id: string): Promise<void> {
+    const runtime = this.sessions.get(id)
+    if (!runtime) return
+    this.writer.unmark(id)
+    const state = runtime.toStateFile(this.options.now())
+    this.views.set(id, summaryView(state))
     try {
-      await writeSessionState(this.options.paths, runtime.toStateFile(this.options.now()))
-      this.home.succeeded(runtime.sessionId)
+      await writeSessionState(this.options.paths, state)
+      this.home.succeeded(id)
     } catch (error) {
       // A read-only or full home: the file is written again by a later tick.
-      if (!this.home.failed(error, runtime.sessionId)) throw error
+      if (!this.home.failed(error, id)) throw error
     }
     this.scheduleSummary()
   }
@@ -246,22 +319,28 @@ export class Supervisor {
   private async persistAndCheck(id: string): Promise<void> {
     const runtime = this.sessions.get(id)
     if (!runtime || this.stopped) return
-    await this.serialize(id, () => this.persist(runtime))
+    this.persist(runtime)
     await this.check(id)
   }
 
   /** Act on a session's state: resume what is due, space what is scheduled. */
   async check(id: string): Promise<void> {
-    if (this.stopped) return
+    if (this.stopped || !this.restored || !ACTIONABLE.has(this.sessions.get(id)?.state ?? '')) return
     await this.serialize(id, async () => {
       const runtime = this.sessions.get(id)
       // Every action is journaled first: without the lock or a writable home, none is taken.
       if (!runtime || !this.home.mayAct) return
-      if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drain(id))
+      // A resume starts only once its decision is in the journal, applied and written.
+      if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drainAndWrite(id))
       else if (runtime.state === 'scheduled') await this.stagger(runtime)
       else if (runtime.state === 'awaitingOwner' && this.runner.ownerTimedOut(runtime)) await this.drain(id)
       if (runtime.state === 'needsUser') await this.runner.onNeedsUser(runtime, () => this.drain(id))
     })
+  }
+
+  private async drainAndWrite(id: string): Promise<void> {
+    await this.drain(id)
+    await this.writeState(id)
   }
 
   /** Sessions share one quota: keep their retries `staggerMs` apart (a journaled decision). */
@@ -280,20 +359,31 @@ export class Supervisor {
     await this.drain(runtime.sessionId)
   }
 
-  /** The wall-clock tick: promote the spool, catch up with every journal, re-arm every timer. */
+  /**
+   * The wall-clock tick: re-arm every timer (a laptop may have slept), look after runs a previous
+   * supervisor started, and act on every session that may need it. New journal lines are the
+   * reconcile's business (`catchUp`), not the tick's.
+   */
   async tick(): Promise<void> {
-    const { now } = this.options
+    if (this.stopped || !this.restored) return
     for (const id of this.home.unsaved) await this.persistAndCheck(id)
     if (this.summaryPending) this.scheduleSummary()
     this.promoteSpool()
-    for (const id of await listSessionIds(this.options.paths)) {
-      if (!this.sessions.has(id)) await this.load(id)
-    }
     for (const [id, runtime] of this.sessions) {
-      runtime.send({ type: 'rearm', at: now() })
+      this.rearm(runtime)
       this.runner.adopt(runtime)
-      await this.refresh(id)
+      await this.check(id)
     }
+  }
+
+  /** Refresh every session whose journal has bytes not applied (the ids come from a reconcile). */
+  catchUp(ids: Iterable<string>): Promise<void> {
+    return forEachLimited(ids, RESTORE_CONCURRENCY, id => this.journalChanged(id))
+  }
+
+  /** The journal's size, or -1 when it has none (-1 never equals an offset). */
+  private journalSize(id: string): number {
+    return statSync(sessionFile(this.options.paths, id, 'journal'), { throwIfNoEntry: false })?.size ?? -1
   }
 
   promoteSpool(): void {
@@ -329,7 +419,7 @@ export class Supervisor {
   /** At most one summary write in flight; changes meanwhile are folded into the next one. */
   private scheduleSummary(): void {
     this.summaryDirty = true
-    if (this.summaryTimer || this.summaryWriting) return
+    if (this.summaryTimer || this.summaryWriting || !this.restored) return
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null
       void this.writeSummary()
@@ -340,8 +430,7 @@ export class Supervisor {
     this.summaryDirty = false
     this.summaryWriting = true
     try {
-      const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
-      await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget())
+      await writeSummaryFiles(this.options.paths, this.summaryStates(), this.options.now(), this.budget())
       this.summaryPending = false
       this.home.succeeded()
     } catch (error) {
@@ -353,6 +442,12 @@ export class Supervisor {
     }
   }
 
+  /** Every session as the summary files need it: as last written, or as it is now. */
+  private summaryStates(): SessionStateFile[] {
+    const now = this.options.now()
+    return [...this.sessions].map(([id, runtime]) => this.views.get(id) ?? summaryView(runtime.toStateFile(now)))
+  }
+
   /** Work for one session runs in order; an error is logged and does not block the next job. */
   private serialize<T>(id: string, job: () => Promise<T>): Promise<T | undefined> {
     const previous = this.queues.get(id) ?? Promise.resolve()
@@ -361,6 +456,8 @@ export class Supervisor {
       return undefined
     })
     this.queues.set(id, next)
+    // An idle session keeps no queue.
+    void next.then(() => this.queues.get(id) === next && this.queues.delete(id))
     return next
   }
 
@@ -374,17 +471,22 @@ export class Supervisor {
     return { maxResumesPerDay: this.options.config.maxResumesPerDay, resumesToday: this.runner.usedToday() }
   }
 
-  /** Let queued work finish and write the last summary. */
+  /** Let queued work finish, write what is not written yet, and write the last summary. */
   async stop(): Promise<void> {
     this.stopped = true
     try {
       await Promise.all(this.queues.values())
+      await this.writer.flush()
       if (this.summaryTimer) clearTimeout(this.summaryTimer)
-      const states = [...this.sessions.values()].map(s => s.toStateFile(this.options.now()))
-      await writeSummaryFiles(this.options.paths, states, this.options.now(), this.budget()).catch(() => {})
+      await writeSummaryFiles(this.options.paths, this.summaryStates(), this.options.now(), this.budget()).catch(() => {})
     } finally {
       // Whatever went wrong above, no actor's timer may keep the process alive.
       for (const runtime of this.sessions.values()) runtime.stop()
     }
   }
+}
+
+/** What the summary files read of a state file: no restore data, no history, so it stays small. */
+function summaryView(state: SessionStateFile): SessionStateFile {
+  return { ...state, history: [], supervisor: { machineVersion: state.supervisor.machineVersion, offset: state.supervisor.offset, recentIds: [], snapshot: null } }
 }

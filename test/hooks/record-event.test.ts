@@ -1,10 +1,11 @@
 // The hook as a real process: stage 1 (sh) then stage 2 (the built Node bundle), hostile input included.
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
+import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const SESSION = '0a38aaaa-1111-2222-3333-444455556666'
@@ -244,6 +245,85 @@ t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOS
       return true
     }
   }, { what: 'the supervisor to stop' })
+})
+
+/** A `node` on PATH that only notes the spool id it was asked to complete, so a test sees every stage 2 started. */
+function fakeNode(dir: string): { path: string; started: () => string[] } {
+  const bin = join(dir, 'bin')
+  const marks = join(dir, 'stage2-started')
+  mkdirSync(bin, { recursive: true })
+  writeFileSync(join(bin, 'node'), `#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = --complete ] && echo "$2" >>'${marks}'; shift; done\n`, { mode: 0o755 })
+  return {
+    path: `${bin}:/usr/bin:/bin`,
+    started: () => (existsSync(marks) ? readFileSync(marks, 'utf8').split('\n').filter(Boolean) : []),
+  }
+}
+
+const spoolIds = (home: string) => readdirSync(join(home, 'sessions', 'spool')).map(name => name.replace(/\.event$/, ''))
+
+t.test('with a supervisor alive, stage 1 starts no Node: the event waits in the spool for the supervisor', async t => {
+  const dir = t.testdir()
+  const home = join(dir, 'home')
+  const node = fakeNode(dir)
+  mkdirSync(home, { recursive: true })
+  // This test process stands in for a live supervisor: its pid and start time, as a supervisor writes them.
+  writeFileSync(join(home, 'supervisor.pid'), `${process.pid} ${ownStartTime()}\n`)
+  t.equal((await runHook(payload(), { SESSION_RETRY_HOME: home, PATH: node.path })).code, 0)
+  const [waiting] = spoolIds(home)
+  t.ok(waiting, 'the event is in the spool')
+  // Then no supervisor: the next hook starts stage 2 (for its own event), the first one never did.
+  rmSync(join(home, 'supervisor.pid'))
+  t.equal((await runHook(payload(), { SESSION_RETRY_HOME: home, PATH: node.path })).code, 0)
+  const second = spoolIds(home).find(id => id !== waiting)!
+  await waitFor(() => node.started().includes(second), { what: 'stage 2 for the second event' })
+  t.same(node.started(), [second], 'stage 2 ran for the event written without a supervisor only')
+})
+
+/** Field 22 of /proc/self/stat: what the supervisor writes after its pid. */
+function ownStartTime(): string {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!
+}
+
+t.test('a pid file naming a dead process, a zombie, a reused pid or junk does not stop stage 2', async t => {
+  const dir = t.testdir()
+  const home = join(dir, 'home')
+  const node = fakeNode(dir)
+  mkdirSync(home, { recursive: true })
+  const dead = execFileSync('sh', ['-c', 'sh -c "echo \\$\\$" '], { encoding: 'utf8' }).trim()
+  // `sleep 0` exits and its parent, now `sleep 30`, never reaps it: a zombie while the parent lives.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  t.teardown(() => parent.kill())
+  const zombie = await new Promise<string>(resolve => parent.stdout.once('data', d => resolve(String(d).trim())))
+  await waitFor(() => /\) Z/.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')), { what: 'a zombie' })
+  // A live process whose start time is not the recorded one: the pid was given to another process.
+  const reused = `${process.pid} ${Number(ownStartTime()) + 1}\n`
+  const contents = [`${dead}\n`, `${zombie} -\n`, reused, 'not-a-pid\n', '\n', '-1\n']
+  for (const content of contents) {
+    writeFileSync(join(home, 'supervisor.pid'), content)
+    await runHook(payload(), { SESSION_RETRY_HOME: home, PATH: node.path })
+  }
+  await waitFor(() => node.started().length === contents.length, { what: 'a stage 2 start per event' })
+  t.same(node.started().sort(), spoolIds(home).sort(), 'one stage 2 per event')
+})
+
+t.test('a running supervisor promotes what stage 1 wrote, with the facts of its header', async t => {
+  // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
+  let stop = async () => {}
+  t.teardown(() => stop())
+  const home = join(t.testdir(), 'home')
+  const supervisor = await startSupervisor({ PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
+  stop = async () => void (await supervisor.stop())
+  // No `node` on PATH: had stage 1 started stage 2, it could not have promoted anything.
+  const run = await runHook(payload({ hook_event_name: 'SessionStart', source: 'startup' }), { SESSION_RETRY_HOME: home, TMUX_PANE: '%7', PATH: '/usr/bin:/bin' })
+  t.equal(run.code, 0)
+  const line = await waitFor(() => journalLines(home, SESSION)[0], { what: 'the line promoted by the supervisor', timeoutMs: 30_000 })
+  const record = JSON.parse(line)
+  t.match(record, { event: 'SessionStart', sessionId: SESSION, origin: 'hook', tmuxPane: '%7', cwd: '/home/u/app' })
+  t.type(record.claudePid, 'number', 'the Claude Code pid from the header')
+  t.ok(Math.abs(Date.parse(record.ts) - Date.now()) < 60_000, 'ts is the time of the event')
+  await waitForSpoolDrained(home)
+  t.notOk(existsSync(join(home, 'logs', 'hook.log')) && readFileSync(join(home, 'logs', 'hook.log'), 'utf8').trim(), 'stage 2 never ran')
 })
 
 t.test('a spool, events or logs folder that is a link: nothing is written through it', async t => {

@@ -4,7 +4,7 @@ import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JournalRecord } from '../../src/journal/event-record.js'
-import { BANNER_PRECISION_MS, recordToEvents } from '../../src/supervisor/record-to-events.js'
+import { BANNER_PRECISION_MS, LIVE_TRANSCRIPT_RETRIES, TRANSCRIPT_FLUSH_MS, recordToEvents, transcriptRetriesFor } from '../../src/supervisor/record-to-events.js'
 
 const TS = '2026-11-25T03:01:16.000Z'
 const AT = Date.parse(TS)
@@ -102,6 +102,21 @@ t.test('the usage recorded with a limit reaches the policy', async t => {
   t.match(event, { type: 'limit.detected', usedPercentage: 97 })
   const [turn] = await recordToEvents(rec('Stop', { lastAssistantMessage: 'done', usedPercentage: 40 }), opts)
   t.same(turn, { type: 'turn.completed', at: AT }, 'a normal turn carries nothing')
+})
+
+t.test('transcript reads retry for a live record only; a replayed one reads once', async t => {
+  t.equal(TRANSCRIPT_FLUSH_MS, 60_000)
+  t.equal(LIVE_TRANSCRIPT_RETRIES, 3)
+  t.equal(transcriptRetriesFor(rec('StopFailure'), AT + 1_000), 3, 'a second old: the row may not be flushed yet')
+  t.equal(transcriptRetriesFor(rec('StopFailure'), AT - 5_000), 3, 'a clock behind the record: still live')
+  t.equal(transcriptRetriesFor(rec('StopFailure'), AT + TRANSCRIPT_FLUSH_MS), 0, 'a minute old: read once')
+  t.equal(transcriptRetriesFor(rec('StopFailure'), AT + 86_400_000), 0, 'a replay: read once')
+})
+
+t.test('a missing transcript with no retries is read once and gives the limit from the hook', async t => {
+  const missing = join(t.testdir(), 'gone.jsonl')
+  const events = await recordToEvents(rec('StopFailure', { error: 'rate_limit', transcriptPath: missing }), { timeZone: 'UTC', transcriptRetries: 0 })
+  t.match(events, [{ type: 'limit.detected', kind: 'unknown', resetAt: null, source: 'hook' }])
 })
 
 t.test('an auto-continue notification keeps only a short message of its own', async t => {

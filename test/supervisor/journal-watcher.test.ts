@@ -1,0 +1,79 @@
+// The watcher on real folders: appends are noticed, spool files too, and the reconcile finds
+// whatever has bytes beyond the applied offset.
+import t from 'tap'
+import type { Test } from 'tap'
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { JournalWatcher, TRAILING_SWEEP_MS } from '../../src/supervisor/journal-watcher.js'
+import { waitFor } from '../helpers/wait-for.js'
+
+const A = '0a38aaaa-1111-2222-3333-444455556666'
+const B = '0a38bbbb-1111-2222-3333-444455556666'
+
+function world(t: Test) {
+  const dir = t.testdir()
+  const eventsDir = join(dir, 'events')
+  const spoolDir = join(dir, 'spool')
+  mkdirSync(eventsDir)
+  mkdirSync(spoolDir)
+  const journals: string[] = []
+  const errors: unknown[] = []
+  let spool = 0
+  const offsets = new Map<string, number>()
+  const watcher = new JournalWatcher({
+    eventsDir,
+    spoolDir,
+    onJournal: id => journals.push(id),
+    onSpool: () => spool++,
+    onError: error => errors.push(error),
+    appliedOffset: id => offsets.get(id) ?? 0,
+  })
+  t.teardown(() => watcher.stop())
+  return { eventsDir, spoolDir, journals, errors, offsets, watcher, spool: () => spool }
+}
+
+t.test('pinned: a trailing spool sweep 100 ms after the last spool event', async t => {
+  t.equal(TRAILING_SWEEP_MS, 100)
+})
+
+t.test('every append to a journal is noticed; other files are not', async t => {
+  const w = world(t)
+  await w.watcher.start()
+  writeFileSync(join(w.eventsDir, 'notes.txt'), 'x')
+  writeFileSync(join(w.eventsDir, 'bad id.jsonl'), 'x')
+  appendFileSync(join(w.eventsDir, `${A}.jsonl`), 'one\n')
+  await waitFor(() => w.journals.includes(A), { what: 'the first append' })
+  const seen = w.journals.length
+  appendFileSync(join(w.eventsDir, `${A}.jsonl`), 'two\n')
+  await waitFor(() => w.journals.length > seen, { what: 'the second append' })
+  t.same([...new Set(w.journals)], [A], 'only the valid journal')
+})
+
+t.test('a spool file is noticed, then swept once more after a quiet moment', async t => {
+  const w = world(t)
+  await w.watcher.start()
+  writeFileSync(join(w.spoolDir, 'x.event'), 'ssr1 1 2 \n{}')
+  await waitFor(() => w.spool() >= 2, { what: 'the event and its trailing sweep' })
+  t.pass('noticed')
+})
+
+t.test('the reconcile lists journals with unread bytes, whatever the watcher saw', async t => {
+  const w = world(t)
+  writeFileSync(join(w.eventsDir, `${A}.jsonl`), 'one\n')
+  writeFileSync(join(w.eventsDir, `${B}.jsonl`), 'one\ntwo\n')
+  w.offsets.set(A, 4)
+  t.same(w.watcher.reconcile(), [B])
+  w.offsets.set(B, 8)
+  t.same(w.watcher.reconcile(), [])
+})
+
+t.test('a watch lost with its folder is set up again by the reconcile', async t => {
+  const w = world(t)
+  await w.watcher.start()
+  rmSync(w.eventsDir, { recursive: true })
+  mkdirSync(w.eventsDir)
+  t.same(w.watcher.reconcile(), [], 'nothing to read yet')
+  appendFileSync(join(w.eventsDir, `${B}.jsonl`), 'one\n')
+  await waitFor(() => w.journals.includes(B) || (w.watcher.reconcile(), false), { what: 'an append in the new folder', timeoutMs: 10_000 })
+  t.pass('watching the new folder')
+})

@@ -1,0 +1,85 @@
+// The Supervisor class in-process, on a real test home: journal lines in, state files out.
+import t from 'tap'
+import type { Test } from 'tap'
+import { randomUUID } from 'node:crypto'
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig } from '../../src/config/load-config.js'
+import { appendRecord } from '../../src/journal/append-record.js'
+import { homePaths, sessionFile } from '../../src/journal/home-paths.js'
+import { MAX_LINE_BYTES } from '../../src/journal/read-journal.js'
+import { createFileLogger } from '../../src/supervisor/logger.js'
+import { Supervisor } from '../../src/supervisor/supervisor.js'
+import { waitFor } from '../helpers/wait-for.js'
+
+async function world(t: Test) {
+  // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
+  let stop = async () => {}
+  t.teardown(() => stop())
+  const home = join(t.testdir({ home: {} }), 'home')
+  const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
+  const paths = homePaths(home)
+  const supervisor = new Supervisor({ config, paths, log: createFileLogger(paths.supervisorLog, 'info'), now: Date.now, timeZone: 'UTC' })
+  stop = () => supervisor.stop()
+  return { home, paths, supervisor }
+}
+
+const record = (sessionId: string, event: string, extra: Record<string, unknown> = {}) => ({ v: 1 as const, id: randomUUID(), ts: new Date().toISOString(), event, sessionId, origin: 'hook' as const, ...extra })
+const readState = (file: string) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined)
+
+t.test('a huge journal line without a newline is quarantined once, and the journal goes on', async t => {
+  const { paths, supervisor } = await world(t)
+  await supervisor.restoreAll()
+  const id = randomUUID()
+  const journal = sessionFile(paths, id, 'journal')
+  appendRecord(paths, record(id, 'SessionStart', { cwd: '/work/a', source: 'startup' }))
+  appendFileSync(journal, 'z'.repeat(2 * MAX_LINE_BYTES))
+  await supervisor.refresh(id)
+  const runtime = supervisor.sessions.get(id)!
+  t.equal(runtime.offset, statSync(journal).size, 'the offset is past the huge line: no read scans it again')
+  t.equal(supervisor.stats.linesQuarantined, 1)
+  const [entry] = readFileSync(join(paths.quarantineDir, `${id}.bad-lines.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+  t.match(entry, { sessionId: id, reason: `line of ${2 * MAX_LINE_BYTES} bytes or more (at most ${MAX_LINE_BYTES})` })
+  t.equal(entry.line.length, 64 * 1024, 'only its head is kept')
+  // The next record starts on a fresh line (appendRecord sees the unfinished one) and applies.
+  appendRecord(paths, record(id, 'UserPromptSubmit', { promptLength: 3 }))
+  await supervisor.refresh(id)
+  t.equal(runtime.offset, statSync(journal).size)
+  t.equal(supervisor.stats.linesQuarantined, 1, 'nothing more quarantined')
+  t.equal(supervisor.stats.eventsApplied, 2)
+})
+
+t.test('state files: written soon after a change, and before refresh() resolves', async t => {
+  const { paths, supervisor } = await world(t)
+  await supervisor.restoreAll()
+  t.notOk(supervisor.starting, 'no longer starting once restored')
+  const id = randomUUID()
+  const file = sessionFile(paths, id, 'state')
+  appendRecord(paths, record(id, 'SessionStart', { cwd: '/work/b', source: 'startup' }))
+  await supervisor.journalChanged(id)
+  const written = await waitFor(() => readState(file), { what: 'the state file' })
+  t.equal(written.supervisor.offset, statSync(sessionFile(paths, id, 'journal')).size)
+  appendRecord(paths, record(id, 'UserPromptSubmit', { promptLength: 3 }))
+  await supervisor.refresh(id)
+  t.equal(readState(file).supervisor.offset, statSync(sessionFile(paths, id, 'journal')).size, 'refresh() waited for the write')
+})
+
+t.test('restore: sessions come back from their state files and catch up with their journals', async t => {
+  const { paths, supervisor } = await world(t)
+  const ids = Array.from({ length: 40 }, () => randomUUID())
+  for (const id of ids) appendRecord(paths, record(id, 'SessionStart', { cwd: '/work/c', source: 'startup' }))
+  t.ok(supervisor.starting, 'starting before the restore')
+  await supervisor.restoreAll()
+  await supervisor.stop()
+  // A second supervisor on the same home: half the journals grew while none ran.
+  for (const id of ids.slice(0, 20)) appendRecord(paths, record(id, 'UserPromptSubmit', { promptLength: 1 }))
+  const config = loadConfig({ SESSION_RETRY_HOME: paths.home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
+  const second = new Supervisor({ config, paths, log: createFileLogger(paths.supervisorLog, 'info'), now: Date.now, timeZone: 'UTC' })
+  t.teardown(() => second.stop())
+  await second.restoreAll()
+  for (const id of ids) {
+    const state = readState(sessionFile(paths, id, 'state'))
+    t.equal(state.supervisor.offset, statSync(sessionFile(paths, id, 'journal')).size, `${id} caught up`)
+  }
+  t.equal(second.stats.eventsApplied, 20, 'only the new lines were applied')
+})
