@@ -1,7 +1,7 @@
 // Journal records (what happened) become session machine events (what it means). Limit reading
 // happens here, at the edge, so the machine stays pure: a Stop or StopFailure whose message or
 // transcript row is a limit becomes `limit.detected` with the best reset time available
-// (transcript epoch > banner text > none; facts, section 3).
+// (transcript epoch > banner text > none; docs/claude-code.md#transcript-limit-rows).
 import type { JournalRecord } from '../journal/event-record.js'
 import { firstLine } from './run-outcome.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'

@@ -1,5 +1,5 @@
 // The per-session state file, <home>/sessions/<id>.json: written atomically by the supervisor
-// only. The top-level fields are the public contract (DESIGN: "Session state"); `supervisor`
+// only. The top-level fields are the public contract (docs/journal-and-state.md#the-session-state-file); `supervisor`
 // holds what a restart needs (the machine snapshot and the journal offset applied so far).
 import { readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'

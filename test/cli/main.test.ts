@@ -8,7 +8,7 @@ import { DEFAULT_LOG_LINES } from '../../src/cli/commands/logs.js'
 import { processDir } from '../helpers/process-dir.js'
 
 const NOW = Date.parse('2026-11-25T03:01:15.959Z')
-const BANNER = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331, facts §3
+const BANNER = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331 (docs/claude-code.md#transcript-limit-rows)
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
 process.env.TZ = 'UTC'

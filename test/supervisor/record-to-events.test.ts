@@ -1,5 +1,5 @@
 // Journal records to machine events, table-driven. Transcript rows are verbatim shapes from
-// Claude Code 2.1.331 (facts, section 3); banners from facts, section 6.
+// Claude Code 2.1.331 (docs/claude-code.md#transcript-limit-rows); banners from docs/limit-texts.md.
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
