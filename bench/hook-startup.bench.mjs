@@ -15,7 +15,7 @@
 // turn at most 0.3 bare Node starts over the no-op floor.
 //
 // Usage: npm run bench   (or, with dist/ built: node bench/hook-startup.bench.mjs [--quick])
-// Env: BENCH_N (40; 8 with --quick), BENCH_CLAUDE_N (15; 3 with --quick), BENCH_DEBUG_N (8; 2),
+// Env: BENCH_N (40; 8 with --quick), BENCH_CLAUDE_N (15; 1 with --quick, no warm-up), BENCH_DEBUG_N (8; 1),
 // BENCH_SKIP_CLAUDE=1.
 // NODE_EXTRA_CA_CERTS (≈85 ms per Node start on the reference machine), NODE_OPTIONS and
 // NODE_V8_COVERAGE are removed from every process this bench starts.
@@ -36,9 +36,9 @@ const CLAUDE = join(ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'bin',
 const QUICK = process.argv.includes('--quick')
 const N = Number(process.env.BENCH_N ?? (QUICK ? 8 : 40))
 const WARMUP = QUICK ? 2 : 5
-const N_CLAUDE = Number(process.env.BENCH_CLAUDE_N ?? (QUICK ? 3 : 15))
-const WARMUP_CLAUDE = QUICK ? 1 : 2
-const N_DEBUG = Number(process.env.BENCH_DEBUG_N ?? (QUICK ? 2 : 8))
+const N_CLAUDE = Number(process.env.BENCH_CLAUDE_N ?? (QUICK ? 1 : 15))
+const WARMUP_CLAUDE = QUICK ? 0 : 2
+const N_DEBUG = Number(process.env.BENCH_DEBUG_N ?? (QUICK ? 1 : 8))
 /** Pause between two measurements, so a detached stage 2 or an exiting CLI never overlaps the next. */
 const SETTLE_MS = 15
 

@@ -3,10 +3,12 @@
 // Bundled into one CommonJS file that imports only node: built-ins, so it starts as fast as Node can.
 // It runs detached from Claude Code, so its stderr is <home>/logs/hook.log: one line per problem.
 import { join } from 'node:path'
-import { autostartDisabled, startSupervisorProcess, supervisorAlive, type StartOutcome } from '../src/journal/autostart-supervisor.js'
-import { homePaths, LOG_MAX_BYTES } from '../src/journal/home-paths.js'
-import { isProcessAlive, promoteSpool } from '../src/journal/promote-spool.js'
-import { rotateIfLarger } from '../src/journal/safe-files.js'
+import { autostartDisabled, startSupervisorProcess, supervisorAlive, type StartOutcome } from '../src/hook/autostart-supervisor.js'
+import { homePaths, LOG_MAX_BYTES } from '../src/home/home-paths.js'
+import { promoteSpool } from '../src/journal/promote-spool.js'
+import { enrichmentSteps } from '../src/hook/enrich-record.js'
+import { isProcessAlive } from '../src/os/process-identity.js'
+import { rotateIfLarger } from '../src/home/safe-files.js'
 
 export async function main(argv: string[]): Promise<number> {
   const homeIndex = argv.indexOf('--home')
@@ -22,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Our stderr is hook.log, opened by stage 1: renaming it keeps this run's lines in hook.log.1.
     rotateIfLarger(paths.hookLog, LOG_MAX_BYTES)
-    const result = promoteSpool(paths, { now: Date.now, complete, isAlive: isProcessAlive, log })
+    const result = promoteSpool(paths, { now: Date.now, complete, isAlive: isProcessAlive, log, ...enrichmentSteps(paths, Date.now) })
     if (result.sessionStarts > 0 && !autostartDisabled(process.env) && !supervisorAlive(paths)) {
       // The bundle sits in dist/hooks/; the CLI in dist/src/cli/. This process is detached from
       // Claude Code, so waiting for the supervisor's verdict costs the session nothing.

@@ -5,10 +5,10 @@ import type { Config } from '../config/load-config.js'
 import { compareVersions } from '../install/claude-settings.js'
 import { claudeVersion, findOurHooks, hookRoutes, readSettingsOrEmpty } from '../install/install-hooks.js'
 import { resolveBin } from '../install/resolve-bin.js'
-import { autostartDisabled, readLastStart, supervisorOutputFile } from '../journal/autostart-supervisor.js'
-import type { HomePaths } from '../journal/home-paths.js'
-import { ensureHome } from '../journal/safe-dirs.js'
-import { writeNewFileSync } from '../journal/safe-files.js'
+import { autostartDisabled, readLastStart } from '../hook/autostart-supervisor.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { ensureHome } from '../home/safe-dirs.js'
+import { writeNewFileSync } from '../home/safe-files.js'
 import { runningSupervisorPid } from '../supervisor/singleton.js'
 import { probeHealth } from './supervisor-process.js'
 
@@ -81,7 +81,7 @@ function supervisorCheck(paths: HomePaths, pid: number | null, env: NodeJS.Proce
   const last = readLastStart(paths)
   if (last && !last.ready) {
     const words = last.output.at(-1) ?? '(no output)'
-    return { name: 'supervisor', ok: false, detail: `not running: its last start (${last.at}, ${last.requestedBy}) died before it was ready: ${words} (see ${supervisorOutputFile(paths)})` }
+    return { name: 'supervisor', ok: false, detail: `not running: its last start (${last.at}, ${last.requestedBy}) died before it was ready: ${words} (see ${paths.supervisorOutput})` }
   }
   const next = autostartDisabled(env) ? 'SESSION_RETRY_AUTOSTART is off' : 'or it starts with the next Claude Code session'
   return { name: 'supervisor', ok: false, detail: `not running: session-retry supervisor start (${next})` }

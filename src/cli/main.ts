@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { ConfigError } from '../config/load-config.js'
 import { processIo, type CliIo } from './cli-io.js'
 import type { InstallOptions } from './commands/install.js'
-import { packageVersion } from './package-version.js'
+import { packageVersion } from '../os/package-version.js'
 import { UsageError } from './usage-error.js'
 
 export const PROGRAM = 'session-retry'

@@ -2,7 +2,7 @@
 // Works without a supervisor: state files are the record, and a file that cannot be used
 // becomes a problem to report, never a crash.
 import { existsSync } from 'node:fs'
-import { sessionFile, type HomePaths } from '../journal/home-paths.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import { listSessionIds, readSessionState, type SessionStateFile } from '../supervisor/session-store.js'
 
 /** A state file's top-level fields (DESIGN: "Session state"), without the supervisor's restore data. */

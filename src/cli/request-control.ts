@@ -1,41 +1,14 @@
 // `resume` and `cancel` do not touch state: they append a journal record, so the request reaches
 // the session's machine the same way every hook event does, in order, exactly once.
-import { randomUUID } from 'node:crypto'
 import { loadConfig } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
-import { JOURNAL_SCHEMA_VERSION, type ControlEvent, type JournalRecord } from '../journal/event-record.js'
-import { homePaths, type HomePaths } from '../journal/home-paths.js'
+import { newRecord } from '../journal/event-record.js'
+import { homePaths, type HomePaths } from '../home/home-paths.js'
 import { readSessionState } from '../supervisor/session-store.js'
 import type { CliIo } from './cli-io.js'
 import { resolveSessionId } from './resolve-session-id.js'
 import { START_HINT, supervisorState } from './supervisor-state.js'
-import { createSessionMachine, SESSION_STATES } from '../../state/session.machine.js'
-
-export interface ControlRequest {
-  event: Extract<ControlEvent, 'ResumeRequested' | 'ScheduleCancelled'>
-  /** What the user asked for, for the messages: `resume`, `cancel`. */
-  verb: string
-  /** States in which the machine acts on the request (state/session.machine.ts, its transition table). */
-  actsIn: readonly string[]
-}
-
-/** The states whose own transitions handle a machine event, read from the machine itself. */
-export function statesHandling(eventType: string): string[] {
-  const machine = createSessionMachine({ now: () => 0 })
-  return SESSION_STATES.filter(state => Object.hasOwn(machine.states[state]?.on ?? {}, eventType))
-}
-
-export const RESUME_REQUEST: ControlRequest = {
-  event: 'ResumeRequested',
-  verb: 'resume',
-  actsIn: statesHandling('resume.requested'),
-}
-
-export const CANCEL_REQUEST: ControlRequest = {
-  event: 'ScheduleCancelled',
-  verb: 'cancel',
-  actsIn: statesHandling('schedule.cancelled'),
-}
+import type { ControlRequest } from '../supervisor/control-requests.js'
 
 export async function requestControl(request: ControlRequest, rawId: string, io: CliIo): Promise<number> {
   const paths = homePaths(loadConfig(io.env, io.cwd).home)
@@ -44,15 +17,7 @@ export async function requestControl(request: ControlRequest, rawId: string, io:
     io.stderr(`session-retry: no such session ${rawId} (no journal and no state file in ${paths.home})\n`)
     return 1
   }
-  const record: JournalRecord = {
-    v: JOURNAL_SCHEMA_VERSION,
-    id: randomUUID(),
-    ts: new Date(io.now()).toISOString(),
-    event: request.event,
-    sessionId,
-    origin: 'cli',
-  }
-  appendRecord(paths, record)
+  appendRecord(paths, newRecord('cli', sessionId, request.event, io.now()))
   const supervisor = supervisorState(paths)
   const applier = supervisor.running ? `the supervisor (pid ${supervisor.pid}) applies it` : 'the supervisor applies it when it runs'
   io.stdout(`${request.verb} requested for session ${sessionId}: ${applier}\n`)

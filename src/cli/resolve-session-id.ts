@@ -1,8 +1,8 @@
 // A session id from the command line: validated before it can become a file name, and matched
 // to a session the home knows. A unique prefix (the 8 characters `status` shows) is enough.
 import { existsSync } from 'node:fs'
-import { sessionFile, type HomePaths } from '../journal/home-paths.js'
-import { isValidSessionId } from '../journal/session-id.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
+import { isValidSessionId } from '../home/session-id.js'
 import { listSessionIds } from '../supervisor/session-store.js'
 import { UsageError } from './usage-error.js'
 

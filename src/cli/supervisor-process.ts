@@ -1,9 +1,9 @@
 // The supervisor as a process, seen from the CLI: is it alive, is that pid really ours, where its
 // HTTP API answers, and polling with a deadline (stop waits for an outcome, never for a fixed time).
 import { readFileSync } from 'node:fs'
-import { readLastStart, supervisorOutputFile } from '../journal/autostart-supervisor.js'
-import type { HomePaths } from '../journal/home-paths.js'
-import { isProcessAlive } from '../journal/promote-spool.js'
+import { readLastStart } from '../hook/autostart-supervisor.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { isProcessAlive } from '../os/process-identity.js'
 
 export { isProcessAlive }
 
@@ -64,9 +64,9 @@ export interface HttpStatus {
  */
 export async function supervisorHttp(paths: HomePaths, pid: number, configuredPort: number): Promise<HttpStatus> {
   const start = readLastStart(paths, pid)
-  if (start?.ready && start.ready.port === null) return { url: null, problem: `its HTTP API did not start: ${start.apiError ?? `see ${supervisorOutputFile(paths)}`}` }
+  if (start?.ready && start.ready.port === null) return { url: null, problem: `its HTTP API did not start: ${start.apiError ?? `see ${paths.supervisorOutput}`}` }
   const port = start?.ready?.port ?? configuredPort
-  if (port === 0) return { url: null, problem: `unknown: no ready line from pid ${pid} in ${supervisorOutputFile(paths)}` }
+  if (port === 0) return { url: null, problem: `unknown: no ready line from pid ${pid} in ${paths.supervisorOutput}` }
   const url = `http://127.0.0.1:${port}`
   const probe = await probeHealth(port)
   if ('error' in probe) return { url: null, problem: `${url} does not answer (${probe.error})` }

@@ -1,5 +1,5 @@
 // Whether a supervisor serves this home, as the read commands report it.
-import type { HomePaths } from '../journal/home-paths.js'
+import type { HomePaths } from '../home/home-paths.js'
 import { runningSupervisorPid } from '../supervisor/singleton.js'
 
 export interface SupervisorState {

@@ -2,12 +2,12 @@
 // (STYLE #5). A bad value is an error that names the variable, never a silent default.
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { resolveHome } from '../journal/home-paths.js'
+import { resolveHome } from '../home/home-paths.js'
+import type { LogLevel } from '../home/logger.js'
 import { DEFAULT_RETRY_POLICY } from '../../state/retry-policy.js'
 import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../../state/session-events.js'
 import { LONG_WAIT_POLICIES, type LongWaitPolicy } from '../../state/retry-policy.js'
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 export interface Config {
   home: string

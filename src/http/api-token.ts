@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { lstat, open, unlink, writeFile } from 'node:fs/promises'
-import type { HomePaths } from '../journal/home-paths.js'
-import { ensureHome } from '../journal/safe-dirs.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { ensureHome } from '../home/safe-dirs.js'
 import { UNWRITABLE_CODES } from '../supervisor/home-writes.js'
 
 export const TOKEN_BYTES = 32

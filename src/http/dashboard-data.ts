@@ -2,7 +2,7 @@
 // history (500 sessions × 50 history entries would make every refresh megabytes), the group it
 // belongs to, which actions the machine acts on in its state, and one timeline of the last 24 h
 // of transitions across sessions, newest first.
-import { CANCEL_REQUEST, RESUME_REQUEST } from '../cli/request-control.js'
+import { CANCEL_REQUEST, RESUME_REQUEST } from '../supervisor/control-requests.js'
 import type { HistoryEntry, SessionStateFile } from '../supervisor/session-store.js'
 import { needGroup, NEED_GROUPS, type NeedGroup } from './dashboard-groups.js'
 import { publicSession, type PublicSession } from './session-views.js'

@@ -4,13 +4,12 @@
 //   { limitMessage, reset_at? }                                    DevFlow's clients: the current session
 // reset_at is an ISO-8601 time with a zone (`2026-11-25T15:00:00Z`, `...+01:00`) or an epoch
 // number: seconds when below 1e11, milliseconds otherwise.
-import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
 import { z } from 'zod'
-import { JOURNAL_SCHEMA_VERSION, MAX_TEXT_CHARS, type JournalRecord } from '../journal/event-record.js'
-import type { HomePaths } from '../journal/home-paths.js'
-import { describeBadSessionId, isValidSessionId } from '../journal/session-id.js'
+import { newRecord, MAX_TEXT_CHARS, type JournalRecord } from '../journal/event-record.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { describeBadSessionId, isValidSessionId } from '../home/session-id.js'
 import { HttpError } from './respond.js'
 import { isPlausibleReset } from '../../state/time-range.js'
 
@@ -126,14 +125,7 @@ export async function currentSessionId(paths: HomePaths): Promise<string> {
 
 /** The journal line for a report, exactly as a hook would write it. */
 export function limitReportRecord(report: LimitReport & { sessionId: string }, now: number): JournalRecord {
-  const record: JournalRecord = {
-    v: JOURNAL_SCHEMA_VERSION,
-    id: randomUUID(),
-    ts: new Date(now).toISOString(),
-    event: 'LimitReported',
-    sessionId: report.sessionId,
-    origin: 'http',
-  }
+  const record = newRecord('http', report.sessionId, 'LimitReported', now)
   if (report.message !== undefined) {
     // Like the hook: a banner ends a message, so a long text keeps its tail.
     if (report.message.length > MAX_TEXT_CHARS) {

@@ -3,11 +3,10 @@
 // POST (401/403) → session id (400) → content type (415) → body size (413) → JSON (400) → fields (400).
 import { existsSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { randomUUID } from 'node:crypto'
 import { appendRecord } from '../journal/append-record.js'
-import { JOURNAL_SCHEMA_VERSION, type ControlEvent, type JournalRecord } from '../journal/event-record.js'
-import { sessionFile } from '../journal/home-paths.js'
-import { describeBadSessionId, isValidSessionId } from '../journal/session-id.js'
+import { newRecord, type ControlEvent, type JournalRecord } from '../journal/event-record.js'
+import { sessionFile } from '../home/home-paths.js'
+import { describeBadSessionId, isValidSessionId } from '../home/session-id.js'
 import type { SessionStateFile } from '../supervisor/session-store.js'
 import { scheduleEntries } from '../supervisor/summary-files.js'
 import { dashboardData } from './dashboard-data.js'
@@ -220,7 +219,7 @@ async function control(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
   if (!runtime && !existsSync(sessionFile(paths, id, 'journal')) && !existsSync(sessionFile(paths, id, 'state'))) {
     throw new HttpError(404, `no such session: ${id}`)
   }
-  const record: JournalRecord = { v: JOURNAL_SCHEMA_VERSION, id: randomUUID(), ts: new Date(now()).toISOString(), event, sessionId: id, origin: 'http' }
+  const record = newRecord('http', id, event, now())
   append(ctx, record)
   sendJson(req, res, 202, { accepted: true, sessionId: id, event, eventId: record.id, state: runtime?.state ?? null })
 }

@@ -2,7 +2,7 @@
 // each state file (DESIGN: "Session state", without the `supervisor` restore data), the pending
 // schedules, and how many sessions have journal bytes not applied yet.
 import { stat } from 'node:fs/promises'
-import { sessionFile, type HomePaths } from '../journal/home-paths.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import type { SessionStateFile } from '../supervisor/session-store.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 

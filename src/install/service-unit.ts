@@ -5,8 +5,7 @@
 // port (see serviceEnvironment). Its output goes where `supervisor start` puts it, so that
 // `supervisor status` and `doctor` read it in one place.
 import { join } from 'node:path'
-import { supervisorOutputFile } from '../journal/autostart-supervisor.js'
-import { homePaths } from '../journal/home-paths.js'
+import { homePaths } from '../home/home-paths.js'
 
 export interface ServiceSpec {
   platform: NodeJS.Platform
@@ -56,7 +55,7 @@ export function serviceEnvironment({ env, retryHome, port, claudeBin }: ServiceE
 }
 
 export function serviceOutputFile(retryHome: string): string {
-  return supervisorOutputFile(homePaths(retryHome))
+  return homePaths(retryHome).supervisorOutput
 }
 
 export const SYSTEMD_UNIT = 'session-retry.service'

@@ -1,7 +1,7 @@
 // DevFlow Cometa task-state sync: every session transition is POSTed as JSON to the configured URL,
 // exactly as given (Cometa's route is the user's to name), in order, through a QueuedPoster.
 // The transition listener only builds a small JSON string and queues it.
-import type { Logger } from '../supervisor/logger.js'
+import type { Logger } from '../home/logger.js'
 import type { Transition, TransitionListener } from '../supervisor/supervisor.js'
 import { QueuedPoster, type PosterHealth, type PosterTuning } from './queued-poster.js'
 

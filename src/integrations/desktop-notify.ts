@@ -2,7 +2,7 @@
 // argument array (no shell). Fire and forget: a missing binary is logged once and never crashes;
 // at most `maxInFlight` run at once, the rest are skipped (a burst of limits is one moment anyway).
 import { execFile } from 'node:child_process'
-import type { Logger } from '../supervisor/logger.js'
+import type { Logger } from '../home/logger.js'
 
 export const DESKTOP_DEFAULTS = {
   timeoutMs: 10_000,

@@ -3,7 +3,7 @@
 // (pure, time zone passed in); the Notifier only hands its result to the configured channels:
 // desktop (desktop-notify.ts) and an ntfy-compatible webhook (a QueuedPoster, like Cometa's).
 import { basename } from 'node:path'
-import type { Logger } from '../supervisor/logger.js'
+import type { Logger } from '../home/logger.js'
 import type { Transition } from '../supervisor/supervisor.js'
 import type { TransitionSource } from './cometa-sync.js'
 import { DesktopNotifier, type DesktopHealth, type Notification } from './desktop-notify.js'

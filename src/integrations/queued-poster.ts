@@ -5,7 +5,7 @@
 // A failed head is retried with capped exponential backoff; when the queue is full the oldest
 // waiting item is dropped (and counted). A receiver that refuses an item (4xx other than 408, 425,
 // 429) will refuse it again: that item is given up (counted as `rejected`) so it cannot block the rest.
-import type { Logger } from '../supervisor/logger.js'
+import type { Logger } from '../home/logger.js'
 
 /** Timing and size defaults, pinned by a test (STYLE #10). */
 export const POSTER_DEFAULTS = {

@@ -1,7 +1,7 @@
 // The integrations' entry point: read their configuration, attach what is configured to the
 // supervisor's transitions, and give /health something to show. Nothing here can slow the
 // supervisor: every listener only queues.
-import type { Logger } from '../supervisor/logger.js'
+import type { Logger } from '../home/logger.js'
 import { CometaSync, type TransitionSource } from './cometa-sync.js'
 import { loadIntegrationsConfig, type IntegrationsConfig } from './integrations-config.js'
 import { Notifier, type NotifierHealth } from './notifier.js'

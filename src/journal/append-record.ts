@@ -4,9 +4,9 @@
 import { Buffer } from 'node:buffer'
 import { closeSync, fstatSync, readSync, writeSync } from 'node:fs'
 import { serializeRecord, type JournalRecord } from './event-record.js'
-import { sessionFile, type HomePaths } from './home-paths.js'
-import { ensureHomeDir } from './safe-dirs.js'
-import { openAppendSync } from './safe-files.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
+import { ensureHomeDir } from '../home/safe-dirs.js'
+import { openAppendSync } from '../home/safe-files.js'
 
 export function appendRecord(paths: HomePaths, record: JournalRecord): void {
   const file = sessionFile(paths, record.sessionId, 'journal')

@@ -1,7 +1,8 @@
 // The journal line format, schema version 1: one JSON object per line in
 // <home>/sessions/events/<session_id>.jsonl. Hooks, the CLI, the HTTP API and the supervisor
 // all write this one shape, so the supervisor has a single path into the machine.
-import { describeBadSessionId, isValidSessionId } from './session-id.js'
+import { randomUUID } from 'node:crypto'
+import { describeBadSessionId, isValidSessionId } from '../home/session-id.js'
 import type { RunDetails, RunOutcome } from '../../state/session-events.js'
 import { EARLIEST_TIME_MS, isPlausibleReset, isValidTime, LATEST_TIME_MS } from '../../state/time-range.js'
 
@@ -97,6 +98,20 @@ export interface HookMeta {
   runAttempt?: number
 }
 
+/**
+ * The one way to build a record: hooks, the CLI, the HTTP API and the supervisor all start here.
+ * `id` and `ts` default to a fresh UUID and `now`.
+ */
+export function newRecord(
+  origin: RecordOrigin,
+  sessionId: string,
+  event: string,
+  now: number,
+  fields: Partial<Omit<JournalRecord, 'v' | 'origin' | 'sessionId' | 'event'>> = {},
+): JournalRecord {
+  return { v: JOURNAL_SCHEMA_VERSION, id: randomUUID(), ts: new Date(now).toISOString(), event, sessionId, origin, ...fields }
+}
+
 /** Turns Claude Code's hook stdin payload into a journal record, or says why it cannot. */
 export function recordFromHookPayload(payload: unknown, meta: HookMeta): Parsed<JournalRecord> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -115,14 +130,7 @@ export function recordFromHookPayload(payload: unknown, meta: HookMeta): Parsed<
     truncated.push(key)
     return value.slice(-MAX_TEXT_CHARS)
   }
-  const record: JournalRecord = {
-    v: JOURNAL_SCHEMA_VERSION,
-    id: meta.id,
-    ts: meta.ts,
-    event: p.hook_event_name,
-    sessionId: p.session_id,
-    origin: 'hook',
-  }
+  const record = newRecord('hook', p.session_id, p.hook_event_name, 0, { id: meta.id, ts: meta.ts })
   assignDefined(record, {
     cwd: text('cwd'),
     transcriptPath: text('transcript_path'),

@@ -8,14 +8,11 @@
 import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { appendRecord } from './append-record.js'
-import { checkHomeDir } from './safe-dirs.js'
-import { readFileSafe } from './safe-files.js'
+import { checkHomeDir } from '../home/safe-dirs.js'
+import { readFileSafe } from '../home/safe-files.js'
 import { keepInQuarantine, withoutPrompts } from './quarantine.js'
-import { recoverLostLimit } from './recover-lost-limit.js'
-import { parseUsageFile } from '../usage/usage-file.js'
-import { assessUsage } from '../usage/usage-snapshot.js'
 import { recordFromHookPayload, TMUX_PANE_ID, type HookMeta, type JournalRecord, type Parsed } from './event-record.js'
-import type { HomePaths } from './home-paths.js'
+import type { HomePaths } from '../home/home-paths.js'
 
 /** Claude Code payloads are a few KB; anything far larger is not a hook event. */
 export const MAX_SPOOL_BYTES = 1024 * 1024
@@ -33,7 +30,15 @@ const SPOOL_NAME = /^(.+?)(?:\.try(\d{1,4}))?\.event$/
 /** Errors of a home that is full or read-only for now: retried, never counted as tries. */
 const PASSING_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY'])
 
-export interface PromoteOptions {
+/** What a promoter adds around each append (stage 2's enrichment, kept out of this folder). */
+export interface PromoteSteps {
+  /** Fills in facts the payload lacks, before the record is appended. */
+  enrich?: (record: JournalRecord) => void
+  /** A record to append after this one, or null. Its failure is logged, never fatal. */
+  followUp?: (record: JournalRecord) => JournalRecord | null
+}
+
+export interface PromoteOptions extends PromoteSteps {
   now: () => number
   /** Ids whose writer is known to have finished (stage 1 passes its own), so no grace applies. */
   complete?: ReadonlySet<string>
@@ -130,10 +135,7 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   }
   const claimed = `${file}${CLAIM_MARK}${process.pid}`
   if (!rename(file, claimed)) return 'skipped'
-  if (parsed.value.event === 'StopFailure' || parsed.value.event === 'Stop') {
-    const used = freshUsage(paths, options.now())
-    if (used !== null) parsed.value.usedPercentage = used
-  }
+  options.enrich?.(parsed.value)
   try {
     appendRecord(paths, parsed.value)
   } catch (error) {
@@ -141,7 +143,7 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   }
   options.reported?.delete(entry.id)
   unlinkQuietly(claimed)
-  if (parsed.value.event === 'SessionEnd') appendRecoveredLimit(paths, parsed.value, options)
+  if (options.followUp) appendFollowUp(paths, parsed.value, options.followUp, options)
   return parsed.value.event === 'SessionStart' ? 'sessionStart' : 'promoted'
 }
 
@@ -163,12 +165,12 @@ function appendFailed(paths: HomePaths, entry: SpoolEntry, claimed: string, erro
   return 'failed'
 }
 
-function appendRecoveredLimit(paths: HomePaths, sessionEnd: JournalRecord, options: PromoteOptions): void {
+function appendFollowUp(paths: HomePaths, record: JournalRecord, followUp: NonNullable<PromoteSteps['followUp']>, options: PromoteOptions): void {
   try {
-    const recovered = recoverLostLimit(paths, sessionEnd)
-    if (recovered) appendRecord(paths, recovered)
+    const next = followUp(record)
+    if (next) appendRecord(paths, next)
   } catch (error) {
-    options.log(`session-retry: could not check the transcript of ${sessionEnd.sessionId} for a lost limit: ${describe(error)}`)
+    options.log(`session-retry: could not complete ${record.event} of ${record.sessionId} (follow-up record): ${describe(error)}`)
   }
 }
 
@@ -198,18 +200,6 @@ export function parseSpoolFile(content: string, meta: HookMeta): Parsed<JournalR
   if (pane && TMUX_PANE_ID.test(pane)) full.tmuxPane = pane
   if (fields[4] && /^\d{1,6}$/.test(fields[4]) && runAttempt >= 1) full.runAttempt = runAttempt
   return recordFromHookPayload(payload, full)
-}
-
-/** The status line's five-hour figure, written into the journal so a replay decides the same way. */
-function freshUsage(paths: HomePaths, now: number): number | null {
-  try {
-    const parsed = parseUsageFile(readFileSafe(paths.usageFile))
-    if (!parsed.ok) return null
-    const reading = assessUsage(parsed.usage, now)
-    return reading.status === 'ok' && !reading.stale ? (parsed.usage.fiveHour?.usedPercentage ?? null) : null
-  } catch {
-    return null
-  }
 }
 
 function quarantine(paths: HomePaths, entry: SpoolEntry, file: string, why: string, options: PromoteOptions): Outcome {
@@ -272,4 +262,3 @@ function describe(error: unknown): string {
   return e.code ? `${e.code}: ${e.message}` : String(e?.message ?? e)
 }
 
-export { isProcessAlive } from '../os/process-identity.js'

@@ -5,9 +5,9 @@
 // Prompts are removed before anything is kept: they are the user's words and never stored.
 import { readdirSync, lstatSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HomePaths } from './home-paths.js'
-import { ensureHomeDir } from './safe-dirs.js'
-import { appendFileSafe, writeNewFileSync } from './safe-files.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { ensureHomeDir } from '../home/safe-dirs.js'
+import { appendFileSafe, writeNewFileSync } from '../home/safe-files.js'
 
 export const QUARANTINE_MAX_FILES = 500
 export const QUARANTINE_MAX_BYTES = 32 * 1024 * 1024

@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from 'chokidar'
 import { readdirSync, statSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs'
 import { basename, join } from 'node:path'
-import { isValidSessionId } from '../journal/session-id.js'
+import { isValidSessionId } from '../home/session-id.js'
 
 export const TRAILING_SWEEP_MS = 100
 

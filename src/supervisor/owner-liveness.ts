@@ -4,7 +4,7 @@
 // ~/.claude/sessions/<pid>.json, an internal file used as a hint only, always with a liveness check.
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { isProcessAlive } from '../journal/promote-spool.js'
+import { isProcessAlive } from '../os/process-identity.js'
 
 export interface OwnerCheck {
   open: boolean

@@ -5,19 +5,18 @@
 // crash can never start the same attempt twice; the run itself waits at a gate until its identity
 // is on disk (run-gate.ts), so a restarted supervisor always knows whether it ran and what it did.
 import { closeSync, fstatSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
-import { randomUUID } from 'node:crypto'
 import { isAbsolute, join } from 'node:path'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
-import { JOURNAL_SCHEMA_VERSION, type JournalRecord } from '../journal/event-record.js'
-import type { HomePaths } from '../journal/home-paths.js'
-import { ensureHomeDir } from '../journal/safe-dirs.js'
-import { openAppendSync, openReadSync, readFileSafe, writeFileAtomicSync } from '../journal/safe-files.js'
+import { newRecord, type JournalRecord } from '../journal/event-record.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { ensureHomeDir } from '../home/safe-dirs.js'
+import { openAppendSync, openReadSync, readFileSafe, writeFileAtomicSync } from '../home/safe-files.js'
 import { readTranscriptLimit } from '../limits/read-transcript-limit.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { claudeVersion } from '../os/claude-version.js'
 import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from '../os/process-identity.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../home/logger.js'
 import { checkOwner } from './owner-liveness.js'
 import { capabilitiesFor, planResume, type CliCapabilities } from './resume-plan.js'
 import { runEnvironment, spawnGated } from './run-gate.js'
@@ -296,15 +295,8 @@ export class ResumeRunner {
     return rowAt >= startedAt - 1000 && (result.limit.limited || result.limit.transient)
   }
 
-  private journal(sessionId: string, fields: Partial<JournalRecord> & { event: string }): void {
-    appendRecord(this.deps.paths, {
-      v: JOURNAL_SCHEMA_VERSION,
-      id: randomUUID(),
-      ts: new Date(this.deps.now()).toISOString(),
-      sessionId,
-      origin: 'supervisor',
-      ...fields,
-    })
+  private journal(sessionId: string, { event, ...fields }: Partial<JournalRecord> & { event: string }): void {
+    appendRecord(this.deps.paths, newRecord('supervisor', sessionId, event, this.deps.now(), fields))
   }
 
   logFile(sessionId: string, attempt: number): string {

@@ -3,12 +3,12 @@
 // holds what a restart needs (the machine snapshot and the journal offset applied so far).
 import { readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { sessionFile, type HomePaths } from '../journal/home-paths.js'
-import { isProcessAlive } from '../journal/promote-spool.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
+import { isProcessAlive } from '../os/process-identity.js'
 import { pruneQuarantine } from '../journal/quarantine.js'
-import { ensureHomeDir } from '../journal/safe-dirs.js'
-import { readFileSafeAsync, TEMP_FILE, writeFileAtomic } from '../journal/safe-files.js'
-import { isValidSessionId } from '../journal/session-id.js'
+import { ensureHomeDir } from '../home/safe-dirs.js'
+import { readFileSafeAsync, TEMP_FILE, writeFileAtomic } from '../home/safe-files.js'
+import { isValidSessionId } from '../home/session-id.js'
 import { isValidTime } from '../../state/time-range.js'
 
 export const STATE_SCHEMA_VERSION = 1

@@ -9,9 +9,9 @@
 // another live supervisor named by the pid file ends it.
 import lockfile from 'proper-lockfile'
 import { rmSync } from 'node:fs'
-import type { HomePaths } from '../journal/home-paths.js'
-import { writeFileAtomic } from '../journal/safe-files.js'
-import { ownPidFileText, readPidFile, runningSupervisorPid } from '../journal/supervisor-pid.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { writeFileAtomic } from '../home/safe-files.js'
+import { ownPidFileText, readPidFile, runningSupervisorPid } from '../home/supervisor-pid.js'
 
 /** A held lock's mtime is refreshed every UPDATE ms; one older than STALE ms is abandoned. */
 export const LOCK_STALE_MS = 4_000

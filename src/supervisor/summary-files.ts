@@ -1,8 +1,8 @@
 // current_session.json (the DevFlow contract: the most recently active session and its retry
 // status) and resume_schedule.json (every pending schedule), derived from the live sessions.
-import type { HomePaths } from '../journal/home-paths.js'
-import { ensureHome } from '../journal/safe-dirs.js'
-import { writeFileAtomic } from '../journal/safe-files.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { ensureHome } from '../home/safe-dirs.js'
+import { writeFileAtomic } from '../home/safe-files.js'
 import type { SessionStateFile } from './session-store.js'
 
 export const PENDING_STATES = new Set(['limited', 'scheduled', 'due', 'resuming', 'awaitingOwner'])

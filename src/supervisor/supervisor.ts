@@ -4,14 +4,16 @@
 import { DEFAULT_RETRY_POLICY, staggerRetryAt, type RetryPolicyConfig } from '../../state/retry-policy.js'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
-import { JOURNAL_SCHEMA_VERSION, parseJournalLine } from '../journal/event-record.js'
-import { sessionFile, type HomePaths } from '../journal/home-paths.js'
-import { isProcessAlive, promoteSpool } from '../journal/promote-spool.js'
+import { newRecord, parseJournalLine } from '../journal/event-record.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
+import { promoteSpool } from '../journal/promote-spool.js'
+import { isProcessAlive } from '../os/process-identity.js'
+import { enrichmentSteps } from '../hook/enrich-record.js'
 import { appendToQuarantine } from '../journal/quarantine.js'
-import { ensureHomeDir } from '../journal/safe-dirs.js'
+import { ensureHomeDir } from '../home/safe-dirs.js'
 import { MAX_LINE_BYTES, readJournalFrom, type JournalLine } from '../journal/read-journal.js'
 import { forEachLimited } from './for-each-limited.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../home/logger.js'
 import { recordToEvents, transcriptRetriesFor } from './record-to-events.js'
 import { ResumeRunner } from './resume-runner.js'
 import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
@@ -20,7 +22,6 @@ import { StateWriter } from './state-writer.js'
 import { createSessionMachine, type SessionContext, type SessionMachine } from '../../state/session.machine.js'
 import { writeSummaryFiles } from './summary-files.js'
 import { HomeWrites } from './home-writes.js'
-import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 
 /** current_session.json and resume_schedule.json are rewritten at most this often. */
@@ -393,6 +394,7 @@ export class Supervisor {
         isAlive: isProcessAlive,
         log: message => this.options.log.warn(message),
         reported: this.spoolReported,
+        ...enrichmentSteps(this.options.paths, this.options.now),
       })
       this.spoolError = null
       if (result.promoted + result.quarantined > 0) this.options.log.debug('spool promoted', { ...result })
@@ -405,15 +407,8 @@ export class Supervisor {
     }
   }
 
-  private journal(sessionId: string, fields: { event: string; notBefore?: number }): void {
-    appendRecord(this.options.paths, {
-      v: JOURNAL_SCHEMA_VERSION,
-      id: randomUUID(),
-      ts: new Date(this.options.now()).toISOString(),
-      sessionId,
-      origin: 'supervisor',
-      ...fields,
-    })
+  private journal(sessionId: string, { event, ...fields }: { event: string; notBefore?: number }): void {
+    appendRecord(this.options.paths, newRecord('supervisor', sessionId, event, this.options.now(), fields))
   }
 
   /** At most one summary write in flight; changes meanwhile are folded into the next one. */

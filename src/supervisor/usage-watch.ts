@@ -1,9 +1,9 @@
 // The best usage figure for /health: Claude Code's exact one from the status line when fresh,
 // else ccusage's estimate (run at most once per monitor interval), each labelled with its source.
-import type { HomePaths } from '../journal/home-paths.js'
+import type { HomePaths } from '../home/home-paths.js'
 import { CcusageSource, ccusageBin } from '../usage/ccusage-source.js'
 import { bestUsage, readUsage, type BestUsage } from '../usage/usage-snapshot.js'
-import type { Logger } from './logger.js'
+import type { Logger } from '../home/logger.js'
 
 export class UsageWatch {
   current: BestUsage | null = null

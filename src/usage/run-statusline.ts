@@ -3,7 +3,7 @@
 // It never throws and never reports a stack: whatever goes wrong, the user still gets a line.
 // Imports only node: built-ins and small own modules (it is bundled into dist/hooks/statusline.cjs).
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
-import { homePaths, resolveHome } from '../journal/home-paths.js'
+import { homePaths, resolveHome } from '../home/home-paths.js'
 import { formatUsage, projectDirs, schedulesForProject, schedulesFrom, statusLineText, waitingHint } from './statusline-text.js'
 import { MAX_USAGE_FILE_BYTES, currentWindows, parseUsageFile, usageFromStatusLine, writeUsageFile, type UsageFile } from './usage-file.js'
 

@@ -19,9 +19,9 @@
 // loss the file may be empty, and readers treat an unreadable file as "no figure".
 // Imports only node: built-ins and small own modules: the status line bundle includes it.
 import { dirname } from 'node:path'
-import { ensureHome } from '../journal/safe-dirs.js'
-import { writeFileAtomicSync } from '../journal/safe-files.js'
-import { isValidSessionId } from '../journal/session-id.js'
+import { ensureHome } from '../home/safe-dirs.js'
+import { writeFileAtomicSync } from '../home/safe-files.js'
+import { isValidSessionId } from '../home/session-id.js'
 
 export interface UsageWindow {
   usedPercentage: number

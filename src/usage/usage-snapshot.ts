@@ -3,7 +3,7 @@
 // even if stale, each labelled with where it came from and why it was chosen. `bestUsage` is
 // pure; `readUsage` only reads one file.
 import { readFile } from 'node:fs/promises'
-import type { HomePaths } from '../journal/home-paths.js'
+import type { HomePaths } from '../home/home-paths.js'
 import type { CcusageUsage } from './ccusage-source.js'
 import { MAX_USAGE_FILE_BYTES, parseUsageFile, type UsageFile } from './usage-file.js'
 

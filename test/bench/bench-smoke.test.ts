@@ -24,7 +24,7 @@ function runQuick(): Promise<Run> {
     let err = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d })
     child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000)
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
@@ -102,8 +102,8 @@ t.test('hook-startup prints its table and summary', async (t) => {
     claude_our_stages_ms: signedMs,
     claude_our_stages_paired_ms: signedMs,
     claude_our_stages_node_starts: /^-?\d+\.\d\d$/,
-    claude_runs_each: '3',
-    claude_plugin_journal_complete: '4/4',
+    claude_runs_each: '1',
+    claude_plugin_journal_complete: '1/1',
     load_average_start: ratio,
     load_average_end: ratio,
     node_extra_ca_certs: 'unset',

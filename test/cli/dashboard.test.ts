@@ -8,7 +8,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { captureIo } from '../../src/cli/cli-io.js'
 import { handoffPage } from '../../src/cli/commands/dashboard.js'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 

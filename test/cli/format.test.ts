@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { keepTail, tildePath } from '../../src/cli/format-path.js'
 import { formatTable } from '../../src/cli/format-table.js'
 import { formatCountdown, formatLocalTime, formatRetryTime, formatSpan, localZoneName, parseTime } from '../../src/cli/format-time.js'
-import { packageVersion } from '../../src/cli/package-version.js'
+import { packageVersion } from '../../src/os/package-version.js'
 
 process.env.TZ = 'UTC'
 

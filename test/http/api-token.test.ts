@@ -1,7 +1,7 @@
 import t from 'tap'
 import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 import { ensureApiToken, newApiToken, TOKEN_BYTES } from '../../src/http/api-token.js'
 
 t.test('created once, 32 random bytes base64url, mode 0600, in a 0700 home it creates', async t => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 import { parseJournalLine } from '../../src/journal/event-record.js'
 import { serializeRecord } from '../../src/journal/event-record.js'
 import { currentSessionId, EPOCH_SECONDS_BELOW, limitReportRecord, parseLimitReport, parseResetAt } from '../../src/http/limit-report.js'

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { appendRecord } from '../../src/journal/append-record.js'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 import { cliMain, startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Logger } from '../../src/supervisor/logger.js'
+import type { Logger } from '../../src/home/logger.js'
 import { appleScriptString, DESKTOP_DEFAULTS, desktopCommand, DesktopNotifier } from '../../src/integrations/desktop-notify.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]

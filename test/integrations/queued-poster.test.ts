@@ -3,7 +3,7 @@
 import t from 'tap'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Logger } from '../../src/supervisor/logger.js'
+import type { Logger } from '../../src/home/logger.js'
 import { backoffDelay, isRetryableStatus, POSTER_DEFAULTS, QueuedPoster, redactUrl, type QueuedPosterOptions } from '../../src/integrations/queued-poster.js'
 import { waitFor } from '../helpers/wait-for.js'
 

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path'
 import { appendRecord } from '../../src/journal/append-record.js'
 import { parseJournalLine, type JournalRecord } from '../../src/journal/event-record.js'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 
 const record = (id: string): JournalRecord => ({ v: 1, id, ts: '2026-11-25T00:00:00.000Z', event: 'Stop', sessionId: 's1', origin: 'cli' })
 

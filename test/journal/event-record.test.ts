@@ -1,7 +1,7 @@
 import t from 'tap'
 import { MAX_TEXT_CHARS, parseJournalLine, recordFromHookPayload, serializeRecord } from '../../src/journal/event-record.js'
-import { describeBadSessionId, isValidSessionId } from '../../src/journal/session-id.js'
-import { homePaths, resolveHome, sessionFile } from '../../src/journal/home-paths.js'
+import { describeBadSessionId, isValidSessionId } from '../../src/home/session-id.js'
+import { homePaths, resolveHome, sessionFile } from '../../src/home/home-paths.js'
 
 const meta = { id: 'e1', ts: '2026-11-25T03:01:15.959Z' }
 

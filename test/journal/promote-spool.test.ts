@@ -3,7 +3,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 import { INCOMPLETE_GRACE_MS, MAX_APPEND_TRIES, parseSpoolFile, promoteSpool } from '../../src/journal/promote-spool.js'
 
 const ID = 'sess-1'

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { readFileSync, readdirSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 import {
   appendToQuarantine, keepInQuarantine, pruneQuarantine, PROMPT_FIELDS, QUARANTINE_FILE_MAX_BYTES, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_FILES, withoutPrompts,
 } from '../../src/journal/quarantine.js'

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
-import { claudeCommand, makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cli.js'
+import { makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cli.js'
 import { repoRoot } from '../helpers/hook-process.js'
 import { startSupervisor, supervisorEnv, waitForState } from '../helpers/supervisor-process.js'
 

@@ -9,7 +9,7 @@ import { makeSandbox, runClaude } from '../helpers/claude-cli.js'
 import { repoRoot } from '../helpers/hook-process.js'
 import { startSupervisor, supervisorEnv, waitForState } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
-import { homePaths } from '../../src/journal/home-paths.js'
+import { homePaths } from '../../src/home/home-paths.js'
 
 const api = await startFakeApi()
 t.teardown(() => api.close())

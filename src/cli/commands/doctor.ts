@@ -1,6 +1,6 @@
 // `session-retry doctor [--json]`: is everything in place for limits to be noticed and resumed?
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { homePaths } from '../../home/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { runChecks } from '../doctor-checks.js'
 import { printJson } from '../json-output.js'

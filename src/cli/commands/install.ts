@@ -4,7 +4,7 @@
 // both routes' hooks would journal every event twice.
 import { loadConfig } from '../../config/load-config.js'
 import { claudeVersion, findOurHooks, installHooks, uninstallHooks, type InstallResult, type Scope } from '../../install/install-hooks.js'
-import { packageRoot } from '../../install/package-root.js'
+import { packageRoot } from '../../os/package-root.js'
 import type { CliIo } from '../cli-io.js'
 import { printJson } from '../json-output.js'
 import { UsageError } from '../usage-error.js'

@@ -3,7 +3,7 @@
 // printing new lines (polling the file's size) until Ctrl-C.
 import { open, stat } from 'node:fs/promises'
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { homePaths } from '../../home/home-paths.js'
 import { scanLinesBackward } from '../../limits/tail-lines.js'
 import type { CliIo } from '../cli-io.js'
 import { formatLocalTime } from '../format-time.js'

@@ -1,7 +1,7 @@
 // `session-retry schedules [--json]`: every pending schedule (sessions that are limited,
 // scheduled or due), soonest first.
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { homePaths } from '../../home/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { keepTail, tildePath } from '../format-path.js'
 import { formatTable } from '../format-table.js'

@@ -1,7 +1,7 @@
 // `session-retry sessions [--json]`: every session with all its public fields, most recently
 // updated first. Text mode prints one block per session.
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { homePaths } from '../../home/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { tildePath } from '../format-path.js'
 import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'

@@ -2,7 +2,7 @@
 // session, waiting ones first, the problems found, and whether a supervisor is running.
 // Reads state files only, so it works whether or not the supervisor runs.
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { homePaths } from '../../home/home-paths.js'
 import type { CliIo } from '../cli-io.js'
 import { keepTail, tildePath } from '../format-path.js'
 import { formatTable } from '../format-table.js'

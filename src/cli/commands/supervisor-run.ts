@@ -2,8 +2,8 @@
 // `supervisor start` runs this detached.
 import { loadConfig } from '../../config/load-config.js'
 import { loadIntegrationsConfig } from '../../integrations/integrations-config.js'
-import { formatReadyLine } from '../../journal/autostart-supervisor.js'
-import { runSupervisor } from '../../supervisor/run-supervisor.js'
+import { formatReadyLine } from '../../hook/autostart-supervisor.js'
+import { runSupervisor } from '../../app/run-supervisor.js'
 import type { CliIo } from '../cli-io.js'
 import { stopRequest } from '../interrupt.js'
 

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../config/load-config.js'
-import { START_DEADLINE_MS, startSupervisorProcess, supervisorOutputFile } from '../../journal/autostart-supervisor.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { START_DEADLINE_MS, startSupervisorProcess } from '../../hook/autostart-supervisor.js'
+import { homePaths } from '../../home/home-paths.js'
 import { runningSupervisorPid } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
 import { seconds } from '../supervisor-process.js'
@@ -31,7 +31,7 @@ export async function supervisorStartCommand(io: CliIo, options: StartOptions = 
     return 1
   }
   const deadlineMs = options.deadlineMs ?? START_DEADLINE_MS
-  const outFile = supervisorOutputFile(paths)
+  const outFile = paths.supervisorOutput
   const outcome = await startSupervisorProcess(paths, { cliMain: entry, env: io.env, requestedBy: `requested by pid ${process.pid}`, now: io.now(), deadlineMs })
   switch (outcome.kind) {
     case 'ready':

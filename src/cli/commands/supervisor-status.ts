@@ -1,8 +1,7 @@
 // `session-retry supervisor status [--json]`: whether a supervisor serves this home, where its HTTP
 // API answers, and where its files are.
 import { loadConfig } from '../../config/load-config.js'
-import { supervisorOutputFile } from '../../journal/autostart-supervisor.js'
-import { homePaths } from '../../journal/home-paths.js'
+import { homePaths } from '../../home/home-paths.js'
 import { readPidFile } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
 import { tildePath } from '../format-path.js'
@@ -18,7 +17,7 @@ export async function supervisorStatusCommand(options: ReadCommandOptions, io: C
   const recorded = readPidFile(paths)
   const stalePid = !state.running && recorded !== null ? recorded : null
   const http: HttpStatus | null = state.pid === null ? null : await supervisorHttp(paths, state.pid, config.port)
-  const files = { home: paths.home, pidFile: paths.pidFile, log: paths.supervisorLog, output: supervisorOutputFile(paths) }
+  const files = { home: paths.home, pidFile: paths.pidFile, log: paths.supervisorLog, output: paths.supervisorOutput }
   if (options.json) {
     printJson(io, { ...state, http, stalePid, ...files })
     return 0

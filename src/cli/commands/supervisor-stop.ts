@@ -2,7 +2,7 @@
 // the deadline. No pid file is left behind. Stopping what is not running is not an error.
 import { rmSync } from 'node:fs'
 import { loadConfig } from '../../config/load-config.js'
-import { homePaths, type HomePaths } from '../../journal/home-paths.js'
+import { homePaths, type HomePaths } from '../../home/home-paths.js'
 import { readPidFile } from '../../supervisor/singleton.js'
 import type { CliIo } from '../cli-io.js'
 import { isProcessAlive, looksLikeSupervisor, pollUntil, seconds } from '../supervisor-process.js'

@@ -15,6 +15,8 @@ export interface HomePaths {
   resumeLogsDir: string
   hookLog: string
   supervisorLog: string
+  /** Where a supervisor started in the background (or by the service manager) writes its output. */
+  supervisorOutput: string
   currentSession: string
   resumeSchedule: string
   pidFile: string
@@ -45,6 +47,7 @@ export function homePaths(home: string): HomePaths {
     resumeLogsDir: join(logsDir, 'resume'),
     hookLog: join(logsDir, 'hook.log'),
     supervisorLog: join(logsDir, 'session-retry.log'),
+    supervisorOutput: join(logsDir, 'supervisor.out'),
     currentSession: join(home, 'current_session.json'),
     resumeSchedule: join(home, 'resume_schedule.json'),
     pidFile: join(home, 'supervisor.pid'),

@@ -6,11 +6,10 @@
 // file. A race between two starts is harmless: the supervisor's singleton lock turns the second away.
 import { spawn } from 'node:child_process'
 import { closeSync, fstatSync, readSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
-import { LOG_MAX_BYTES, type HomePaths } from './home-paths.js'
-import { ensureHomeDir } from './safe-dirs.js'
-import { openAppendSync, openReadSync, rotateIfLarger } from './safe-files.js'
-import { runningSupervisorPid } from './supervisor-pid.js'
+import { LOG_MAX_BYTES, type HomePaths } from '../home/home-paths.js'
+import { ensureHomeDir } from '../home/safe-dirs.js'
+import { openAppendSync, openReadSync, rotateIfLarger } from '../home/safe-files.js'
+import { runningSupervisorPid } from '../home/supervisor-pid.js'
 
 export const START_DEADLINE_MS = 15_000
 /** Lines of supervisor.out kept when the supervisor exits before it is ready. */
@@ -56,10 +55,6 @@ export function supervisorAlive(paths: HomePaths): boolean {
   return runningSupervisorPid(paths) !== null
 }
 
-/** Where a supervisor started in the background (or by the service manager) writes its output. */
-export function supervisorOutputFile(paths: HomePaths): string {
-  return join(paths.logsDir, 'supervisor.out')
-}
 
 export interface ReadyLine {
   pid: number
@@ -103,7 +98,7 @@ export interface StartRequest {
 /** Starts `supervisor run` detached and waits until it is ready, has exited, or the deadline passed. */
 export async function startSupervisorProcess(paths: HomePaths, request: StartRequest): Promise<StartOutcome> {
   ensureHomeDir(paths.home, paths.logsDir)
-  const outFile = supervisorOutputFile(paths)
+  const outFile = paths.supervisorOutput
   rotateIfLarger(outFile, LOG_MAX_BYTES)
   const out = openAppendSync(outFile)
   let from: number
@@ -190,7 +185,7 @@ export interface LastStart {
  * line names that pid (a supervisor the service manager started has a ready line but no marker).
  */
 export function readLastStart(paths: HomePaths, pid: number | null = null): LastStart | null {
-  const all = lines(readFrom(supervisorOutputFile(paths), SCAN_BYTES, true))
+  const all = lines(readFrom(paths.supervisorOutput, SCAN_BYTES, true))
   const isMarker = (line: string) => START.test(line)
   let end = all.length
   if (pid !== null) {

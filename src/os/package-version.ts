@@ -1,4 +1,4 @@
-// The version in package.json, found by walking up from this module: src/cli/ when run from
+// The version in package.json, found by walking up from this module: src/os/ when run from
 // sources, dist/src/cli/ when built. Read on demand, never at import time.
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'

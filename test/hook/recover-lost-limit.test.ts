@@ -4,8 +4,8 @@ import type { Test } from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JournalRecord } from '../../src/journal/event-record.js'
-import { homePaths } from '../../src/journal/home-paths.js'
-import { recoverLostLimit } from '../../src/journal/recover-lost-limit.js'
+import { homePaths } from '../../src/home/home-paths.js'
+import { recoverLostLimit } from '../../src/hook/recover-lost-limit.js'
 
 const SID = 's1'
 const rec = (event: string, ts: string, extra: Partial<JournalRecord> = {}): JournalRecord => ({ v: 1, id: `${event}-${ts}`, ts, event, sessionId: SID, origin: 'hook', ...extra })

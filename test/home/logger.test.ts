@@ -2,8 +2,8 @@
 import t from 'tap'
 import { lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { homePaths, LOG_MAX_BYTES } from '../../src/journal/home-paths.js'
-import { createFileLogger } from '../../src/supervisor/logger.js'
+import { homePaths, LOG_MAX_BYTES } from '../../src/home/home-paths.js'
+import { createFileLogger } from '../../src/home/logger.js'
 
 t.test('the cap is pinned', async t => {
   t.equal(LOG_MAX_BYTES, 8 * 1024 * 1024)

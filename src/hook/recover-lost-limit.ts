@@ -5,8 +5,8 @@
 // from that row and marked `recovered: "transcript"`.
 import { Buffer } from 'node:buffer'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { parseJournalLine, type JournalRecord } from './event-record.js'
-import { sessionFile, type HomePaths } from './home-paths.js'
+import { newRecord, parseJournalLine, type JournalRecord } from '../journal/event-record.js'
+import { sessionFile, type HomePaths } from '../home/home-paths.js'
 
 /** How much of the end of a journal or transcript is read: the last turn is always within it. */
 export const RECOVERY_TAIL_BYTES = 256 * 1024
@@ -18,16 +18,12 @@ export function recoverLostLimit(paths: HomePaths, sessionEnd: JournalRecord): J
   if (turnStart === null) return null
   const row = lastApiErrorRow(transcript, turnStart.at)
   if (!row || row.error !== 'rate_limit') return null
-  const record: JournalRecord = {
-    v: sessionEnd.v,
+  const record = newRecord('hook', sessionEnd.sessionId, 'StopFailure', 0, {
     id: `transcript-${row.uuid}`,
     ts: row.timestamp,
-    event: 'StopFailure',
-    sessionId: sessionEnd.sessionId,
-    origin: 'hook',
     error: row.error,
     recovered: 'transcript',
-  }
+  })
   if (sessionEnd.cwd) record.cwd = sessionEnd.cwd
   record.transcriptPath = transcript
   if (row.text) record.lastAssistantMessage = row.text

@@ -2,10 +2,11 @@
 // before a crash are on disk; a logger that cannot write never takes the supervisor down.
 // The file is opened without following a link, in a checked folder, and rotated at LOG_MAX_BYTES.
 import { dirname } from 'node:path'
-import type { LogLevel } from '../config/load-config.js'
-import { LOG_MAX_BYTES } from '../journal/home-paths.js'
-import { ensureHomeDir } from '../journal/safe-dirs.js'
-import { appendFileSafe } from '../journal/safe-files.js'
+import { LOG_MAX_BYTES } from './home-paths.js'
+import { ensureHomeDir } from './safe-dirs.js'
+import { appendFileSafe } from './safe-files.js'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import {
   appendFileSafe, openAppendSync, readFileSafe, readFileSafeAsync, rotateIfLarger, TEMP_FILE, writeFileAtomic, writeFileAtomicSync, writeNewFileSync,
-} from '../../src/journal/safe-files.js'
+} from '../../src/home/safe-files.js'
 
 const root = process.getuid?.() === 0
 

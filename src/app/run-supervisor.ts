@@ -1,16 +1,16 @@
 // `session-retry supervisor run`: hold the singleton lock, restore, watch, tick, until told to stop.
 import type { Config } from '../config/load-config.js'
-import { packageVersion } from '../cli/package-version.js'
+import { packageVersion } from '../os/package-version.js'
 import { startHttpApi, type HttpApi } from '../http/http-api.js'
 import type { IntegrationsConfig } from '../integrations/integrations-config.js'
 import { startIntegrations } from '../integrations/start-integrations.js'
-import { UsageWatch } from './usage-watch.js'
-import { homePaths } from '../journal/home-paths.js'
-import { ensureHome } from '../journal/safe-dirs.js'
-import { JournalWatcher } from './journal-watcher.js'
-import { createFileLogger } from './logger.js'
-import { acquireSingleton, AlreadyRunningError } from './singleton.js'
-import { Supervisor } from './supervisor.js'
+import { UsageWatch } from '../supervisor/usage-watch.js'
+import { homePaths } from '../home/home-paths.js'
+import { ensureHome } from '../home/safe-dirs.js'
+import { JournalWatcher } from '../supervisor/journal-watcher.js'
+import { createFileLogger } from '../home/logger.js'
+import { acquireSingleton, AlreadyRunningError } from '../supervisor/singleton.js'
+import { Supervisor } from '../supervisor/supervisor.js'
 
 /**
  * How often the spool is swept and the journals reconciled (a readdir, one stat per journal),

@@ -1,5 +1,5 @@
 // The folder this package is installed in (where hooks/record-event.sh and dist/ live), found by
-// walking up from this module: src/install/ from sources, dist/src/install/ when built.
+// walking up from this module: src/os/ from sources, dist/src/… when built.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

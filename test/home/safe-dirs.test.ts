@@ -3,7 +3,7 @@
 import t from 'tap'
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkHomeDir, ensureHome, ensureHomeDir, makeDirs, MAX_DIR_DEPTH } from '../../src/journal/safe-dirs.js'
+import { checkHomeDir, ensureHome, ensureHomeDir, makeDirs, MAX_DIR_DEPTH } from '../../src/home/safe-dirs.js'
 
 const root = process.getuid?.() === 0
 const NOBODY = 65534
