@@ -88,13 +88,21 @@ t.test('a limit that hits only a subagent leaves the session alone, even when th
 t.test('an account limit that refuses the subagent and then the main turn is scheduled and resumed with --resume', async t => {
   const { sb, home } = await world(t)
   const id = randomUUID()
-  const resetEpoch = nowSeconds() + 8
-  // A background agent (the default) and the main turn race for the two limits: both are refused.
-  api.enqueue(agentCall(true), { kind: 'limit', resetEpoch }, { kind: 'limit', resetEpoch })
+  const resetEpoch = nowSeconds() + 10
+  // The quota is spent once the Agent call is out: every request is refused until the run is over.
+  // A background agent (the default) and the main turn race, and the agent's failure may come back
+  // as a task notification the main agent is asked to answer: that is refused too.
+  api.enqueue(agentCall(true))
+  api.setDefault({ kind: 'limit', resetEpoch })
+  const restore = () => api.setDefault({ kind: 'text' })
+  t.teardown(restore)
   const run = await runClaude(sb, ['--plugin-dir', repoRoot, '--session-id', id, '-p', 'build the thing'])
+  restore()
   t.equal(run.code, 1, 'claude -p exits 1 after a limit')
-  const refused = sessionRequests(id).filter(r => r.replied === 'limit')
-  t.same(refused.map(isSubagentRequest).sort(), [false, true], 'the subagent and the main turn were both refused')
+  const [first, ...refused] = sessionRequests(id)
+  t.equal(first?.replied, 'tool')
+  t.ok(refused.every(r => r.replied === 'limit'), 'every later request was refused')
+  t.same([...new Set(refused.map(isSubagentRequest))].sort(), [false, true], 'the subagent and the main turn were both refused')
 
   const scheduled = await waitForState(home, id, s => ['scheduled', 'due', 'resuming'].includes(s.state), 'scheduled from the main turn’s limit')
   t.equal(scheduled.limit.resetAt, new Date(resetEpoch * 1000).toISOString(), "the exact reset from the main transcript's row")
