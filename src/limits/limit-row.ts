@@ -139,7 +139,8 @@ export function asRow(value: unknown): Row | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Row) : null
 }
 
-function rowText(row: Row): string {
+/** The text of a transcript row's message (its text parts, joined). */
+export function rowText(row: Row): string {
   const content = asRow(row.message)?.content
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''
