@@ -62,13 +62,14 @@ set -C
 
 # A random id without forking: the kernel's uuid on Linux, time and pid elsewhere.
 ssr_id=
-read -r ssr_id </proc/sys/kernel/random/uuid 2>/dev/null || ssr_id=$(date +%s)-$$
+# (stderr first: a redirection that fails reports on the stderr in force when it is opened)
+read -r ssr_id 2>/dev/null </proc/sys/kernel/random/uuid || ssr_id=$(date +%s)-$$
 ssr_file=$ssr_spool/$ssr_id.event
 
 # The Claude Code process is our parent, or its parent when a `sh -c` wrapper sits between us.
 # Read it now, with builtins only: by the time stage 2 runs, a wrapper may have exited.
 ssr_claude=$PPID
-if read -r ssr_stat </proc/$PPID/stat 2>/dev/null; then
+if read -r ssr_stat 2>/dev/null </proc/$PPID/stat; then
   ssr_comm=${ssr_stat#*(}
   case ${ssr_comm%%)*} in
     sh | dash | bash | zsh | ash | ksh | mksh | busybox)
@@ -130,6 +131,9 @@ fi
 ssr_stage2=$ssr_root/dist/hooks/journal-event.cjs
 if command -v setsid >/dev/null 2>&1; then
   NODE_OPTIONS= setsid node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
+elif command -v perl >/dev/null 2>&1; then
+  # No setsid (macOS): perl, always there, puts stage 2 in a process group of its own first.
+  NODE_OPTIONS= perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or exit 0' node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
 else
   NODE_OPTIONS= node "$ssr_stage2" --home "$ssr_home" --complete "$ssr_id" </dev/null >/dev/null 2>>"$ssr_home/logs/hook.log" &
 fi

@@ -2,6 +2,7 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../config/load-config.js'
+import { HOOK_SWITCHES, unclearSwitch } from '../config/hook-switches.js'
 import { compareVersions } from '../install/claude-settings.js'
 import { claudeVersion, findOurHooks, hookRoutes, readSettingsOrEmpty } from '../install/install-hooks.js'
 import { resolveBin } from '../install/resolve-bin.js'
@@ -35,6 +36,10 @@ export async function runChecks(config: Config, paths: HomePaths, env: NodeJS.Pr
   checks.push(supervisorCheck(paths, pid, env))
   checks.push(await portCheck(config.port, pid))
   checks.push(autoContinueCheck(config, version))
+  for (const name of HOOK_SWITCHES) {
+    const unclear = unclearSwitch(env, name)
+    if (unclear) checks.push({ name: 'hook switch', ok: true, warning: true, detail: `${unclear}; use true or false` })
+  }
   return checks
 }
 

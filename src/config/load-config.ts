@@ -12,7 +12,6 @@ import { LONG_WAIT_POLICIES, type LongWaitPolicy } from '../../state/retry-polic
 
 export interface Config {
   home: string
-  enabled: boolean
   port: number
   healthPort: number
   logLevel: LogLevel
@@ -27,7 +26,6 @@ export interface Config {
   resumeMarginMs: number
   maxAttempts: number
   ownerGraceMs: number
-  autostart: boolean
   /** Extra arguments before `--resume` (e.g. ["--plugin-dir", "/path"]), from a JSON array. */
   claudeArgs: string[]
   /** Minimum gap between two sessions' resumes: they share one quota. */
@@ -71,7 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const port = integer(env, 'SESSION_RETRY_PORT', CONFIG_DEFAULTS.port, 0, 65535)
   return {
     home: resolveHome(env, cwd),
-    enabled: bool(env, 'SESSION_RETRY_ENABLED', true),
     port,
     healthPort: integer(env, 'SESSION_RETRY_HEALTH_PORT', port, 0, 65535),
     logLevel: level(env),
@@ -84,7 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     resumeMarginMs: integer(env, 'SESSION_RETRY_RESUME_MARGIN', CONFIG_DEFAULTS.resumeMarginSeconds, 0, 86_400) * 1000,
     maxAttempts: integer(env, 'SESSION_RETRY_MAX_ATTEMPTS', CONFIG_DEFAULTS.maxAttempts, 0, 100),
     ownerGraceMs: integer(env, 'SESSION_RETRY_OWNER_GRACE', CONFIG_DEFAULTS.ownerGraceSeconds, 0, 86_400) * 1000,
-    autostart: bool(env, 'SESSION_RETRY_AUTOSTART', true),
     claudeArgs: stringArray(env, 'SESSION_RETRY_CLAUDE_ARGS'),
     staggerMs: integer(env, 'SESSION_RETRY_STAGGER', CONFIG_DEFAULTS.staggerSeconds, 0, 3_600) * 1000,
     backoffBaseMs: integer(env, 'SESSION_RETRY_BACKOFF_BASE', CONFIG_DEFAULTS.backoffBaseSeconds, 1, 86_400) * 1000,

@@ -10,6 +10,7 @@ import { LOG_MAX_BYTES, type HomePaths } from '../home/home-paths.js'
 import { ensureHomeDir } from '../home/safe-dirs.js'
 import { openAppendSync, openReadSync, rotateIfLarger } from '../home/safe-files.js'
 import { runningSupervisorPid } from '../home/supervisor-pid.js'
+import { switchIsOff } from '../config/hook-switches.js'
 
 export const START_DEADLINE_MS = 15_000
 /** Lines of supervisor.out kept when the supervisor exits before it is ready. */
@@ -48,7 +49,7 @@ export function supervisorEnvironment(env: NodeJS.ProcessEnv, home: string): Nod
 }
 
 export function autostartDisabled(env: NodeJS.ProcessEnv): boolean {
-  return /^(0|false|no|off)$/i.test(env.SESSION_RETRY_AUTOSTART ?? '')
+  return switchIsOff(env, 'SESSION_RETRY_AUTOSTART')
 }
 
 export function supervisorAlive(paths: HomePaths): boolean {

@@ -63,6 +63,8 @@ export interface JournalRecord {
   pid?: number
   /** ResumeStarted: the run carries its attempt in its environment. */
   marked?: boolean
+  /** ResumeStarted: asked for by the user (not counted by the daily cap on automatic resumes). */
+  manual?: boolean
   /** TmuxContinued: the keys went into the owner's pane (`reason` says what, or why not). */
   sent?: boolean
   /** ResumeExited: the supervisor's verdict on the run, and the run's own account. */

@@ -4,7 +4,7 @@
 // attempt is journaled and applied (state `resuming`, persisted) BEFORE the process starts, so a
 // crash can never start the same attempt twice; the run itself waits at a gate until its identity
 // is on disk (run-gate.ts), so a restarted supervisor always knows whether it ran and what it did.
-import { closeSync, fstatSync, readdirSync, readSync, rmSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, readSync, rmSync, statSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
@@ -17,17 +17,13 @@ import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { claudeVersion } from '../os/claude-version.js'
 import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from '../os/process-identity.js'
 import type { Logger } from '../home/logger.js'
+import { countAutomaticStarts, localDay } from './daily-cap.js'
 import { checkOwner } from './owner-liveness.js'
 import { capabilitiesFor, planResume, type CliCapabilities } from './resume-plan.js'
 import { runEnvironment, spawnGated } from './run-gate.js'
 import { classifyRun, NOT_STARTED_EXIT, NOT_STARTED_MARK, parseRunResult, type RunEvidence } from './run-outcome.js'
 import type { SessionRuntime } from './session-runtime.js'
 import { continueInPane, tmuxRunner, tmuxSocketOf, type PaneContinueInput, type PaneContinueResult } from './tmux-continue.js'
-
-function localDay(ms: number): string {
-  const d = new Date(ms)
-  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`
-}
 
 /** How much of a run's log is read for its result object. */
 const LOG_TAIL_BYTES = 256 * 1024
@@ -58,7 +54,8 @@ export class ResumeRunner {
   private readonly inflight = new Map<string, { attempt: number; pid: number | null }>()
   private readonly reported = new Set<string>()
   private lastSpawnAt = -Infinity
-  private readonly spawnDays: string[] = []
+  /** Automatic starts counted for the day named (the daily cap). */
+  private startsToday = { day: '', count: 0 }
   private cli: Promise<CliCapabilities> | null = null
   readonly counters: ResumeCounters = { started: 0, succeeded: 0, failed: 0 }
 
@@ -117,11 +114,11 @@ export class ResumeRunner {
       await apply()
       return
     }
-    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'spawn', marked: true, ...(plan.permissionMode ? { permissionMode: plan.permissionMode } : {}) })
+    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'spawn', marked: true, ...(manual ? { manual } : {}), ...(plan.permissionMode ? { permissionMode: plan.permissionMode } : {}) })
     await apply()
     if (rt.state !== 'resuming' || rt.context.lastResume?.attempt !== attempt) return
     this.lastSpawnAt = this.deps.now()
-    if (!manual) this.spawnDays.push(localDay(this.lastSpawnAt))
+    if (!manual) this.countStart(this.lastSpawnAt)
     this.start(rt, attempt, rt.context.cwd!, plan.args)
   }
 
@@ -131,30 +128,20 @@ export class ResumeRunner {
     return this.cli
   }
 
-  /** Automatic resumes started today (local calendar day); counted from the resume logs at start. */
+  /** Automatic resumes started today (local calendar day). */
   usedToday(): number {
-    const today = localDay(this.deps.now())
-    return this.spawnDays.filter(day => day === today).length
+    return this.startsToday.day === localDay(this.deps.now()) ? this.startsToday.count : 0
   }
 
-  /** The cap survives restarts: every spawned attempt left a log file, created when it started. */
-  countTodaysLogs(): void {
-    const today = localDay(this.deps.now())
-    let names: string[] = []
-    try {
-      names = readdirSync(this.deps.paths.resumeLogsDir)
-    } catch {
-      return
-    }
-    for (const name of names) {
-      if (!name.endsWith('.log')) continue
-      try {
-        const born = statSync(join(this.deps.paths.resumeLogsDir, name)).birthtimeMs
-        if (localDay(born) === today) this.spawnDays.push(today)
-      } catch {
-        // Gone meanwhile.
-      }
-    }
+  /** At start: today's automatic starts from the journals, so a restart keeps the cap. */
+  countTodaysStarts(): void {
+    const now = this.deps.now()
+    this.startsToday = { day: localDay(now), count: countAutomaticStarts(this.deps.paths, now) }
+  }
+
+  private countStart(at: number): void {
+    const day = localDay(at)
+    this.startsToday = { day, count: (this.startsToday.day === day ? this.startsToday.count : 0) + 1 }
   }
 
   private start(rt: SessionRuntime, attempt: number, cwd: string, args: string[]): void {

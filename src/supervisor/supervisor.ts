@@ -123,7 +123,7 @@ export class Supervisor {
   async restoreAll(): Promise<void> {
     const { paths, log } = this.options
     for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) ensureHomeDir(paths.home, dir)
-    this.runner.countTodaysLogs()
+    this.runner.countTodaysStarts()
     const removed = await removeStaleTempFiles(paths)
     if (removed) log.info('removed temp files left by a crash', { removed })
     this.promoteSpool()
@@ -356,7 +356,8 @@ export class Supervisor {
       taken.push(other.context.retryAt)
     }
     const target = staggerRetryAt(base, taken, this.policy.staggerMs)
-    if (target === context.retryAt || target <= base) return
+    // Equal to the base while staggered: the session it yielded to is gone, so it moves back.
+    if (target === context.retryAt) return
     this.journal(runtime.sessionId, { event: 'ScheduleStaggered', notBefore: target })
     await this.drain(runtime.sessionId)
   }

@@ -39,10 +39,11 @@ function writeJournals(eventsDir: string): void {
 }
 
 t.test('the HTTP API answers while the journals are replayed: /health says "starting", then "ok"', async t => {
-  // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
+  const home = join(processDir(t), 'home')
+  // Registered after processDir: teardowns run last-registered first, so the supervisor stops
+  // before its folder is removed.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(processDir(t), 'home')
   writeJournals(join(home, 'sessions', 'events'))
   const port = await freePort()
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: String(port), SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }

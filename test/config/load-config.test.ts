@@ -3,6 +3,7 @@
 import t from 'tap'
 import { CONFIG_DEFAULTS, ConfigError, loadConfig, type Config } from '../../src/config/load-config.js'
 import { DEFAULT_RETRY_POLICY } from '../../state/retry-policy.js'
+import { switchIsOff, unclearSwitch } from '../../src/config/hook-switches.js'
 
 const BASE = { HOME: '/home/u' }
 const load = (env: Record<string, string>) => loadConfig({ ...BASE, ...env }, '/work')
@@ -11,7 +12,6 @@ t.test('defaults', async t => {
   const c = load({})
   t.match(c, {
     home: '/home/u/.devflow',
-    enabled: true,
     port: 8889,
     healthPort: 8889,
     logLevel: 'info',
@@ -37,7 +37,7 @@ const good: [string, Record<string, string>, Partial<Config>][] = [
   ['home, relative to cwd', { SESSION_RETRY_HOME: 'state' }, { home: '/work/state' }],
   ['port 0 picks a free one', { SESSION_RETRY_PORT: '0' }, { port: 0, healthPort: 0 }],
   ['health port apart', { SESSION_RETRY_PORT: '9000', SESSION_RETRY_HEALTH_PORT: '9001' }, { port: 9000, healthPort: 9001 }],
-  ['booleans, any common spelling', { SESSION_RETRY_ENABLED: 'OFF', SESSION_RETRY_CLAUDE_INTEGRATION: 'no', SESSION_RETRY_ALLOW_BYPASS: 'Yes' }, { enabled: false, claudeIntegration: false, allowBypass: true }],
+  ['booleans, any common spelling', { SESSION_RETRY_CLAUDE_INTEGRATION: 'no', SESSION_RETRY_ALLOW_BYPASS: 'Yes' }, { claudeIntegration: false, allowBypass: true }],
   ['maxAttempts 0: no automatic resume', { SESSION_RETRY_MAX_ATTEMPTS: '0' }, { maxAttempts: 0 }],
   ['seconds become milliseconds', { SESSION_RETRY_RESUME_MARGIN: '5', SESSION_RETRY_STAGGER: '0', SESSION_RETRY_BACKOFF_BASE: '1', SESSION_RETRY_OWNER_GRACE: '0', SESSION_RETRY_MONITOR_INTERVAL: '1' }, { resumeMarginMs: 5000, staggerMs: 0, backoffBaseMs: 1000, ownerGraceMs: 0, monitorIntervalMs: 1000 }],
   ['claude args as a JSON array', { SESSION_RETRY_CLAUDE_ARGS: '["--model","sonnet"]' }, { claudeArgs: ['--model', 'sonnet'] }],
@@ -53,7 +53,7 @@ for (const [name, env, expected] of good) {
 }
 
 const bad: [Record<string, string>, RegExp][] = [
-  [{ SESSION_RETRY_ENABLED: 'maybe' }, /SESSION_RETRY_ENABLED="maybe" is not a boolean/],
+  [{ SESSION_RETRY_CLAUDE_INTEGRATION: 'maybe' }, /SESSION_RETRY_CLAUDE_INTEGRATION="maybe" is not a boolean/],
   [{ SESSION_RETRY_PORT: '70000' }, /SESSION_RETRY_PORT=70000 is out of range/],
   [{ SESSION_RETRY_PORT: '-1' }, /SESSION_RETRY_PORT="-1" is not a whole number/],
   [{ SESSION_RETRY_MAX_ATTEMPTS: '101' }, /SESSION_RETRY_MAX_ATTEMPTS=101 is out of range \(0 to 100\)/],
@@ -74,3 +74,12 @@ for (const [env, message] of bad) {
     t.match((error as Error | null)?.message, message)
   })
 }
+
+t.test('the hook switches belong to the hook: never a configuration error, read by one rule', async t => {
+  t.doesNotThrow(() => load({ SESSION_RETRY_ENABLED: 'maybe', SESSION_RETRY_AUTOSTART: 'perhaps' }), 'the CLI runs, as the hook does')
+  t.equal(switchIsOff({ SESSION_RETRY_AUTOSTART: 'OFF' }, 'SESSION_RETRY_AUTOSTART'), true)
+  t.equal(switchIsOff({ SESSION_RETRY_AUTOSTART: 'maybe' }, 'SESSION_RETRY_AUTOSTART'), false, 'unclear: on')
+  t.equal(switchIsOff({}, 'SESSION_RETRY_ENABLED'), false, 'unset: on')
+  t.equal(unclearSwitch({ SESSION_RETRY_ENABLED: 'maybe' }, 'SESSION_RETRY_ENABLED'), 'SESSION_RETRY_ENABLED="maybe" is neither true nor false: the hook takes it as true')
+  for (const word of ['true', 'FALSE', 'On', '0', '']) t.equal(unclearSwitch({ SESSION_RETRY_ENABLED: word }, 'SESSION_RETRY_ENABLED'), null, `${JSON.stringify(word)} is clear`)
+})

@@ -4,10 +4,11 @@ import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
+import { hookScript, journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
 import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { processDir } from '../helpers/process-dir.js'
+import { OFF_WORDS } from '../../src/config/hook-switches.js'
 
 const SESSION = '0a38aaaa-1111-2222-3333-444455556666'
 
@@ -76,12 +77,15 @@ t.test('prompts are never stored, only their length', async t => {
 t.test('SESSION_RETRY_ENABLED=false makes the hook a no-op', async t => {
   const dir = processDir(t)
   const home = join(dir, 'home')
-  for (const value of ['false', 'FALSE', '0', 'off']) {
+  // The hook's own rule (src/config/hook-switches.ts), spelled again in its sh `case`.
+  for (const value of [...OFF_WORDS, 'FALSE', 'Off', 'NO']) {
     const run = await runHook(payload(), { SESSION_RETRY_HOME: home, SESSION_RETRY_ENABLED: value })
     t.equal(run.code, 0)
     t.equal(run.stderr, '')
   }
   t.same(readdirSync(dir), [], 'nothing written')
+  await recordOne(home, {}, { SESSION_RETRY_ENABLED: 'maybe' })
+  t.equal(journalLines(home, SESSION).length, 1, 'an unclear value leaves the hook on')
 })
 
 t.test('a long message is kept whole up to the limit, cut to its tail beyond, in one intact line', async t => {
@@ -309,10 +313,11 @@ t.test('a pid file naming a dead process, a zombie, a reused pid or junk does no
 })
 
 t.test('a running supervisor promotes what stage 1 wrote, with the facts of its header', async t => {
-  // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
+  const home = join(processDir(t), 'home')
+  // Registered after processDir: teardowns run last-registered first, so the supervisor stops
+  // before its folder is removed.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(processDir(t), 'home')
   const supervisor = await startSupervisor({ PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
   stop = async () => void (await supervisor.stop())
   // No `node` on PATH: had stage 1 started stage 2, it could not have promoted anything.
@@ -404,4 +409,29 @@ t.test('a quarantined raw event keeps no prompt text', async t => {
     t.notMatch(kept, /secret/, name)
     t.match(kept, /"prompt":\s*"\[removed/, 'the field says it was removed')
   }
+})
+
+t.test('without setsid (macOS), stage 2 survives a SIGTERM to the hook\'s process group', async t => {
+  const dir = processDir(t, { bin: {} })
+  const home = join(dir, 'home')
+  const bin = join(dir, 'bin')
+  // A PATH with what stage 1 runs (sh, cat, mkdir, rm, node) and perl, and no setsid.
+  for (const [name, target] of [['sh', '/bin/sh'], ['cat', '/bin/cat'], ['mkdir', '/bin/mkdir'], ['rm', '/bin/rm'], ['node', process.execPath], ['perl', '/usr/bin/perl']] as const) symlinkSync(target, join(bin, name))
+  const hook = spawn('sh', [hookScript], { env: { PATH: bin, HOME: dir, SESSION_RETRY_HOME: home, SESSION_RETRY_AUTOSTART: 'false' }, stdio: ['pipe', 'ignore', 'ignore'], detached: true })
+  const exited = new Promise(resolve => hook.on('exit', resolve))
+  hook.stdin.end(payload())
+  await exited
+  // What Claude Code does a few milliseconds after starting a hook: SIGTERM to its process group.
+  // Sent again and again for a second, so a stage 2 left in the group is hit after Node has
+  // replaced the ignored SIGTERM it inherited with its default.
+  for (let sent = 0; sent < 100; sent++) {
+    try {
+      process.kill(-hook.pid!, 'SIGTERM')
+    } catch {
+      break // nobody is left in the group
+    }
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+  await waitForSpoolDrained(home)
+  t.equal(journalLines(home, SESSION).length, 1, 'stage 2 ran to the end in a process group of its own')
 })

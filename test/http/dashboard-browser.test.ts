@@ -97,12 +97,13 @@ const groupOf = (id: string) => `(document.querySelector('[data-session="${id}"]
 
 async function main(t: Test, bin: string) {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  // Registered before t.testdir: teardowns run in order, and the folder must outlive the processes.
+  const dir = processDir(t, { home: {}, bin: {} })
+  // Registered after processDir: teardowns run last-registered first, so the processes stop before
+  // their folder is removed.
   const stops: (() => Promise<unknown>)[] = []
   t.teardown(async () => {
     for (const stop of stops.reverse()) await stop()
   })
-  const dir = processDir(t, { home: {}, bin: {} })
   const home = join(dir, 'home')
   const paths = homePaths(home)
   const ids = fixture(paths, join(dir, 'projects'))

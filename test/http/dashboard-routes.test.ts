@@ -19,13 +19,15 @@ import { needGroup, NEED_GROUPS } from '../../src/http/dashboard-groups.js'
 import { EVENT_STREAM_LIMITS, EventStreams } from '../../src/http/event-stream.js'
 import { HttpError } from '../../src/http/respond.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
 async function world(t: Test) {
+  const home = join(processDir(t, { home: {} }), 'home')
+  // After processDir: teardowns run last-registered first, so this stops before the folder goes.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(t.testdir({ home: {} }), 'home')
   const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
   const paths = homePaths(home)
   const log = createFileLogger(paths.supervisorLog, 'info')

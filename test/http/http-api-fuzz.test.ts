@@ -18,6 +18,7 @@ import { createFileLogger } from '../../src/home/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
 import { startHttpApi } from '../../src/http/http-api.js'
 import { DASHBOARD_FILES } from '../../src/http/dashboard-assets.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const SEED = Number(process.env.FUZZ_SEED) || Date.now() % 2 ** 31
 const REQUESTS = Number(process.env.FUZZ_REQUESTS) || 3000
@@ -58,13 +59,14 @@ interface Outcome {
 
 t.test(`fuzz: ${REQUESTS} malformed requests (seed ${SEED})`, async t => {
   t.comment(`fuzz seed ${SEED} — replay with FUZZ_SEED=${SEED}`)
-  let stop = async () => {}
-  t.teardown(() => stop())
-  const dir = t.testdir({
+  const dir = processDir(t, {
     home: {},
     sibling: { 'keep.txt': 'untouched\n', nested: { 'a.jsonl': '{"x":1}\n', 'b.json': '{}' } },
     'next-to-home.jsonl': '',
   })
+  // After processDir: teardowns run last-registered first, so this stops before the folder goes.
+  let stop = async () => {}
+  t.teardown(() => stop())
   const home = join(dir, 'home')
   const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
   const paths = homePaths(home)

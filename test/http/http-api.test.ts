@@ -14,6 +14,7 @@ import { createFileLogger } from '../../src/home/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
 import { HTTP_HOST, SERVER_LIMITS, startHttpApi } from '../../src/http/http-api.js'
 import { MAX_BODY_BYTES } from '../../src/http/read-body.js'
+import { processDir } from '../helpers/process-dir.js'
 
 /** The subtest type `t.test` callbacks receive (its last overload is `test(cb)`). */
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
@@ -21,10 +22,11 @@ type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 const VERSION = '0.0.0-test'
 
 async function world(t: Test, env: Record<string, string> = {}) {
-  // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
+  const dir = processDir(t, { home: {}, sibling: { 'keep.txt': 'not the API’s business\n' } })
+  // Registered after processDir: teardowns run last-registered first, so the supervisor stops
+  // before its folder is removed.
   let stop = async () => {}
   t.teardown(() => stop())
-  const dir = t.testdir({ home: {}, sibling: { 'keep.txt': 'not the API’s business\n' } })
   const home = join(dir, 'home')
   const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false', ...env })
   const paths = homePaths(home)

@@ -16,6 +16,7 @@ import { initialSessionContext } from '../../state/session-context.js'
 import { loadIntegrationsConfig } from '../../src/integrations/integrations-config.js'
 import { startIntegrations } from '../../src/integrations/start-integrations.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -148,9 +149,10 @@ t.test('a webhook URL without webhook in SESSION_RETRY_NOTIFY is pointed out', a
 
 t.test('a real Supervisor: a reported limit reaches Cometa as active → limited → scheduled', async t => {
   const cometa = await receiver(t)
+  const home = join(processDir(t, { home: {} }), 'home')
+  // After processDir: teardowns run last-registered first, so this stops before the folder goes.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(t.testdir({ home: {} }), 'home')
   const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false', SESSION_RETRY_PORT: '0' })
   const paths = homePaths(home)
   const { log } = memoryLog()

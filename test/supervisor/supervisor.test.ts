@@ -11,12 +11,14 @@ import { MAX_LINE_BYTES } from '../../src/journal/read-journal.js'
 import { createFileLogger } from '../../src/home/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 async function world(t: Test) {
-  // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
+  const home = join(processDir(t, { home: {} }), 'home')
+  // Registered after processDir: teardowns run last-registered first, so the supervisor stops
+  // before its folder is removed.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(t.testdir({ home: {} }), 'home')
   const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
   const paths = homePaths(home)
   const supervisor = new Supervisor({ config, paths, log: createFileLogger(paths.supervisorLog, 'info'), now: Date.now, timeZone: 'UTC' })
@@ -82,4 +84,28 @@ t.test('restore: sessions come back from their state files and catch up with the
     t.equal(state.supervisor.offset, statSync(sessionFile(paths, id, 'journal')).size, `${id} caught up`)
   }
   t.equal(second.stats.eventsApplied, 20, 'only the new lines were applied')
+})
+
+t.test('a staggered retry moves back when the session it yielded to is no longer scheduled', async t => {
+  const { paths, supervisor } = await world(t)
+  await supervisor.restoreAll()
+  const [a, b] = [randomUUID(), randomUUID()]
+  const resetAt = Date.now() + 3_600_000
+  for (const id of [a, b]) {
+    appendRecord(paths, record(id, 'SessionStart', { cwd: '/work/s', source: 'startup' }))
+    appendRecord(paths, record(id, 'LimitReported', { message: "You've hit your session limit", resetAt }))
+    await supervisor.refresh(id)
+  }
+  const retry = (id: string) => supervisor.sessions.get(id)!.context.retryAt!
+  const [first, second] = retry(a) <= retry(b) ? [a, b] : [b, a]
+  const base = retry(first)
+  t.ok(retry(second) > base, `one of them yields: ${new Date(base).toISOString()} and ${new Date(retry(second)).toISOString()}`)
+  t.equal(supervisor.sessions.get(second)!.context.retrySource, 'stagger')
+  appendRecord(paths, record(first, 'ScheduleCancelled'))
+  await supervisor.refresh(first)
+  await supervisor.check(second)
+  t.equal(supervisor.sessions.get(first)!.state, 'cancelled')
+  t.equal(retry(second), base, 'back to its own time, the other one gone')
+  t.not(supervisor.sessions.get(second)!.context.retrySource, 'stagger')
+  t.match(supervisor.sessions.get(second)!.context.reasons.join('\n'), /staggering removed/)
 })

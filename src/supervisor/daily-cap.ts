@@ -1,0 +1,56 @@
+// The daily cap on automatic resumes (SESSION_RETRY_MAX_RESUMES_PER_DAY) counts what the journals
+// say: every spawned attempt is journaled as ResumeStarted before it runs, and a manual one says
+// `manual: true`. A restarted supervisor counts the same starts the running one counted, on any
+// file system (no file birth times) and whatever the resume logs are called.
+import { lstatSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseJournalLine, type JournalRecord } from '../journal/event-record.js'
+import type { HomePaths } from '../home/home-paths.js'
+import { readFileSafe } from '../home/safe-files.js'
+
+/** The local calendar day of an instant, as a key (`2026-11-28`). */
+export function localDay(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** An automatic (not manual) spawned start on `day`. */
+export function isAutomaticStartOn(record: JournalRecord, day: string): boolean {
+  return record.event === 'ResumeStarted' && record.mode === 'spawn' && record.manual !== true && localDay(Date.parse(record.ts)) === day
+}
+
+/** Automatic starts on the day of `now`, from the journals changed that day. */
+export function countAutomaticStarts(paths: HomePaths, now: number): number {
+  const day = localDay(now)
+  let count = 0
+  for (const file of journalsChangedOn(paths, day)) {
+    let text: string
+    try {
+      text = readFileSafe(file)
+    } catch {
+      continue
+    }
+    for (const line of text.split('\n')) {
+      if (!line.includes('"ResumeStarted"')) continue
+      const parsed = parseJournalLine(line)
+      if (parsed.ok && isAutomaticStartOn(parsed.value, day)) count++
+    }
+  }
+  return count
+}
+
+function journalsChangedOn(paths: HomePaths, day: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(paths.eventsDir)
+  } catch {
+    return []
+  }
+  return names
+    .filter(name => name.endsWith('.jsonl'))
+    .map(name => join(paths.eventsDir, name))
+    .filter(file => {
+      const stat = lstatSync(file, { throwIfNoEntry: false })
+      return stat?.isFile() === true && localDay(stat.mtimeMs) === day
+    })
+}
