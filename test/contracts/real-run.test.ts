@@ -30,14 +30,15 @@ t.test('the CLI, GET /schedules and resume_schedule.json list the same schedules
   // Read while nothing changes: the API gives the same answer before and after, and the file,
   // which follows the state files by up to 250 ms (coalesced writes), has caught up.
   let api: unknown[] = []
-  let cli: unknown[] = []
+  let cli: { schedules: unknown[]; problems: unknown[] } = { schedules: [], problems: [] }
   for (let tries = 0; tries < 10; tries++) {
     api = await fromApi()
     await waitFor(() => same(fromFile(), api), { timeoutMs: 20_000, what: 'resume_schedule.json caught up with the API' }).catch(() => {})
-    cli = (JSON.parse(await real.cli(['schedules', '--json'])) as { schedules: unknown[] }).schedules
+    cli = JSON.parse(await real.cli(['schedules', '--json']))
     if (same(await fromApi(), api)) break
   }
-  t.same(cli, api, 'session-retry schedules --json = GET /schedules')
+  t.same(cli.schedules, api, 'session-retry schedules --json = GET /schedules')
+  t.same(cli.problems, [], 'the summary files beside the state files are not taken for sessions')
   t.same(fromFile(), api, 'resume_schedule.json = GET /schedules')
 
   const listed = (api as { sessionId: string }[]).map(s => s.sessionId)
