@@ -14,7 +14,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 50)
 const SESSION = '0a38c5e2-1b7f-4d7e-9a51-2f6c1d0e9b11'
 const OPTIONS = { now: Date.parse('2026-11-25T03:02:00Z'), timeZone: 'UTC', retries: 0 }
 
-// Row shapes as Claude Code 2.1.331 writes them (facts §3): a prompt, a tool call, its result, an answer.
+// Row shapes as Claude Code 2.1.331 writes them (docs/claude-code.md#transcript-limit-rows): a prompt, a tool call, its result, an answer.
 function turn(n) {
   const base = { sessionId: SESSION, cwd: '/home/u/app', isSidechain: false, version: '2.1.331', gitBranch: 'main' }
   const at = new Date(Date.parse('2026-11-20T00:00:00Z') + n * 1000).toISOString()

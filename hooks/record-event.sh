@@ -4,8 +4,8 @@
 # It also works as `sh record-event.sh` (tests do that).
 #
 # Why a shell script: in `claude -p` Claude Code does not wait for StopFailure hooks and sends
-# SIGTERM to the hook's process group a few milliseconds after starting it (facts, section 8;
-# measured with 2.1.331). A Node start-up (40-140 ms) loses the event every time. So this stage
+# SIGTERM to the hook's process group a few milliseconds after starting it (measured with 2.1.331;
+# docs/claude-code.md#hook-timing). A Node start-up (40-140 ms) loses the event every time. So this stage
 # does the least that makes the event durable: the raw stdin goes to
 # <home>/sessions/spool/<id>.event with one `cat`, and validation, enrichment and the append to the
 # journal are left to a running supervisor, which watches the spool, or else to stage 2 (Node),

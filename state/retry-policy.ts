@@ -156,7 +156,8 @@ export function knownResetAt(
 
 /**
  * A reset that passed at most this long before the limit was seen is not stale: the limit is
- * often still in force a minute or two after the printed time (facts, section 5), and a limit
+ * often still in force a minute or two after the printed time
+ * (docs/claude-code.md#limits-that-linger-past-the-reset), and a limit
  * seen just after its reset (a slow hook, a busy machine) must not wait an adaptive half hour.
  */
 export const LINGERING_RESET_MS = 10 * MINUTE

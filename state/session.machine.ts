@@ -17,45 +17,8 @@
  *                                                  session.ended ─▶ due  ◀────────────┤
  *                                                  owner.timeout ─▶ needsUser ◀───────┘
  *
- * Every transition, by state (events not listed are recorded, not acted on):
- *
- *   active         limit.detected → limited; session.ended → ended (not our own run's)
- *   limited        always → scheduled | exhausted per policy, needsUser for a long wait under
- *                  the notify policy, else stays (wait);
- *                  rearm / limit.detected → re-decide
- *   scheduled      timer or rearm when due → due; limit.detected → earlier only (never-later),
- *                  except the late limit of the run that just failed (may move later);
- *                  schedule.staggered → max(policy time, notBefore)
- *   due            (the supervisor journals resume.started)
- *   resuming       turn.completed → active (an unmarked run's; a marked run's waits for its
- *                  exit); limit.detected → limited; resume.exited by verdict: limited → limited,
- *                  completed → active, blocked → needsUser, not-started → scheduled (now),
- *                  claude not startable → needsUser, else → scheduled (backoff) | exhausted;
- *                  the run's own session.started / prompt.submitted: stay
- *   awaitingOwner  activity → active; session.ended → due; owner.timeout → needsUser;
- *                  limit.detected → limited; resume.started spawn → resuming;
- *                  owner.autoResume fired → active, stale / disabled → needsUser (no grace wait)
- *   needsUser      session.ended → scheduled when the retry time is still ahead (Claude Code
- *                  gave up before the reset); stays when nothing is scheduled and the limit's
- *                  reset is still ahead (a long wait under the notify policy); else due
- *                  (nobody owns it now)
- *   ended          session.started / prompt.submitted → active;
- *                  limit.detected → limited (the limit landed after SessionEnd)
- *   waiting states (limited, scheduled, due, needsUser, exhausted, cancelled):
- *                  prompt.submitted / turn.completed / session.started → active, schedule
- *                  dropped (the user came back) — unless it is our own run's hook landing
- *                  late: its turn.completed is that run's success, the rest is ignored
- *   owner.autoResume   Claude Code's own auto-continue (not our run's): fired → active from
- *                  any waiting state (the owner continued); stale / disabled → needsUser from
- *                  limited / scheduled / due (the retry time is kept: nobody may write to an
- *                  open session, so the user has to act); elsewhere recorded
- *   resume.requested   limited / scheduled / exhausted / needsUser / cancelled → due;
- *                  in due: marks the retry manual (the runner's daily cap does not hold it back)
- *   schedule.cancelled limited / scheduled / due / awaitingOwner / needsUser → cancelled
- *   resume.refused     any state → needsUser (plan mode, a bypass not allowed, a missing folder)
- *   resume.started     any state → resuming (spawn) / awaitingOwner (owner): the supervisor
- *                  journals it, and a replay never sees the timer that made the session due
- *                  (a second start while resuming / awaiting the owner is ignored)
+ * Every transition, by state, is the table in docs/state-machine.md;
+ * test/state/transition-table.test.ts fails when this machine and that table disagree.
  *
  * `limited` is left in the same macrostep when the policy schedules; it shows
  * in `inspect` microsteps (`@xstate.microstep`), not in subscribe snapshots.
@@ -71,9 +34,10 @@
  * on each supervisor tick) send `rearm`: `scheduled` goes to `due` at once if
  * the retry time has passed, else re-arms its timer; `limited` re-decides.
  *
- * Actions are pure `assign`s (nothing here throws), guards are pure.
+ * Actions are pure `assign`s, guards are pure. An action that needs one event's fields names it
+ * with `assertEvent`, which throws only when the machine wires the action to another event.
  */
-import { and, assign, setup } from 'xstate'
+import { and, assertEvent, assign, setup } from 'xstate'
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
@@ -83,225 +47,35 @@ import {
   type LimitInfo,
   type RetryDecision,
   type RetryPolicyConfig,
-  type RetrySource,
 } from './retry-policy.js'
-import type {
-  HookFacts,
-  LimitDetectedEvent,
-  LimitKind,
-  PermissionMode,
-  ResumeExitedEvent,
-  ResumeMode,
-  RunDetails,
-  RunOutcome,
-  SessionEvent,
-} from './session-events.js'
+import type { LimitDetectedEvent, RunOutcome, SessionEvent } from './session-events.js'
+import {
+  autoResumeText,
+  baseRetryAt,
+  exitOutcome,
+  initialSessionContext,
+  isLateLimitOfLastRun,
+  isOwnRun,
+  isRunningAttempt,
+  lastRunMarked,
+  limitOf,
+  startText,
+  userMode,
+  userPane,
+  withReason,
+  type ResumeOutcome,
+  type SessionContext,
+  type SessionInput,
+} from './session-context.js'
 
 /** The longest single timer; a longer wait re-enters `scheduled`. */
 export const MAX_TIMER_MS = 60_000
 
-/** State values: a public contract (they appear in JSON state files). */
-export const SESSION_STATES = [
-  'active',
-  'limited',
-  'scheduled',
-  'due',
-  'resuming',
-  'awaitingOwner',
-  'needsUser',
-  'exhausted',
-  'cancelled',
-  'ended',
-] as const
-export type SessionStateValue = (typeof SESSION_STATES)[number]
-
-/** The limit in force, as last adopted. */
-export interface LimitRecord {
-  kind: LimitKind
-  resetAt: number | null
-  source: string
-  transient: boolean
-  usedPercentage: number | null
-  /** When it was detected. */
-  at: number
-}
-
-export type ResumeOutcome =
-  | 'running' // spawned run in progress
-  | 'awaiting-owner' // the open owner session was given the chance
-  | 'completed' // the run completed a turn (or exited 0 without a limit)
-  | 'blocked' // the run's tools were refused: nobody was there to approve them
-  | 'limited' // the run hit a limit again
-  | 'failed' // the run exited non-zero without completing a turn, or could not start
-  | 'not-started' // the supervisor stopped before the run could start
-  | 'owner-continued' // the owner session showed activity
-  | 'owner-ended' // the owner session ended before continuing
-  | 'owner-timeout' // the owner did not continue within the grace period
-  | 'owner-gave-up' // Claude Code's auto-continue said it will not continue the open session
-  | 'tmux-sent' // the keys went into the owner's tmux pane and it took them
-  | 'tmux-not-sent' // the owner's tmux pane was left alone (the user is typing, another program runs there)
-
-export interface ResumeRecord {
-  attempt: number
-  mode: ResumeMode
-  startedAt: number
-  /** When the spawned run exited (null while running, or in owner mode). */
-  exitedAt: number | null
-  exitCode: number | null
-  /** The run's own hooks reported a completed turn. */
-  turnCompleted: boolean
-  outcome: ResumeOutcome
-  /** The run carries its attempt in its environment: its hooks, and only they, say `runAttempt`. */
-  marked: boolean
-  /** The permission mode it was started in (null: Claude Code's own default). */
-  permissionMode: PermissionMode | null
-  /** The run's own account (turns, cost, refused tools), once it exited. */
-  details: RunDetails | null
-  /** When `outcome` was last set. */
-  at: number
-}
-
-/** Everything here is plain JSON: it is persisted with the snapshot. */
-export interface SessionContext {
-  sessionId: string
-  /** The limit in force; null while active. */
-  limit: LimitRecord | null
-  /** When to resume (epoch ms); null when nothing is scheduled. */
-  retryAt: number | null
-  /** Why `retryAt` is at that time. */
-  retrySource: RetrySource | null
-  /** The policy's own time and source before the supervisor staggered it. */
-  staggeredFrom: { retryAt: number; source: RetrySource | null } | null
-  /** Resume attempts started in this limit episode (reset on `active`). */
-  attempts: number
-  /** The policy's maxAttempts when the last decision was made. */
-  maxAttempts: number
-  cwd: string | null
-  transcriptPath: string | null
-  /** The permission mode the user last ran the session in (from its hooks, never from our runs). */
-  permissionMode: PermissionMode | null
-  /** The pid of the Claude Code process that has the session open. */
-  claudePid: number | null
-  /** The tmux pane (`%N`) the owner runs in, from its hooks; null outside tmux or once it ended. */
-  tmuxPane: string | null
-  /**
-   * Claude Code will not continue the open session by itself (its auto-continue gave up, or the
-   * owner's grace period ran out): the supervisor may continue it in its tmux pane, once.
-   */
-  ownerStopped: { at: number; why: OwnerStopReason } | null
-  /** Is the session open in a Claude Code process other than our own run? */
-  open: boolean
-  /** Last prompt, completed turn or session start. */
-  lastActivityAt: number | null
-  /** `at` of the last applied event (`rearm` excluded). */
-  lastEventAt: number | null
-  lastResume: ResumeRecord | null
-  /** The latest decision's reasons, for status and doctor. */
-  reasons: string[]
-  needsUserReason: string | null
-  /** The last non-limit failure (turn.failed). */
-  lastError: { at: number; error: string } | null
-}
-
-/** `createActor(machine, { input })`. Only plain data: no functions. */
-export interface SessionInput {
-  sessionId: string
-  cwd?: string
-  transcriptPath?: string
-  claudePid?: number
-}
 
 export interface SessionMachineOptions {
   /** The only clock the machine reads (tests: `() => clock.now()`). */
   now: () => number
   policy?: RetryPolicyConfig
-}
-
-export function initialSessionContext(
-  input: SessionInput,
-  policy: RetryPolicyConfig = DEFAULT_RETRY_POLICY,
-): SessionContext {
-  return {
-    sessionId: input.sessionId,
-    limit: null,
-    retryAt: null,
-    retrySource: null,
-    staggeredFrom: null,
-    attempts: 0,
-    maxAttempts: policy.maxAttempts,
-    cwd: input.cwd ?? null,
-    transcriptPath: input.transcriptPath ?? null,
-    permissionMode: null,
-    claudePid: input.claudePid ?? null,
-    tmuxPane: null,
-    ownerStopped: null,
-    open: true,
-    lastActivityAt: null,
-    lastEventAt: null,
-    lastResume: null,
-    reasons: [],
-    needsUserReason: null,
-    lastError: null,
-  }
-}
-
-function limitOf(event: LimitDetectedEvent): LimitRecord {
-  return {
-    kind: event.kind,
-    // non-finite numbers would not survive JSON: they become null (unknown)
-    resetAt: Number.isFinite(event.resetAt) ? event.resetAt : null,
-    source: event.source,
-    transient: event.transient === true,
-    usedPercentage: Number.isFinite(event.usedPercentage) ? (event.usedPercentage as number) : null,
-    at: event.at,
-  }
-}
-
-/**
- * Was this event fired by one of our own spawned resume runs? Its hooks
- * (session.started, the resume prompt, Stop, SessionEnd) are not the user
- * coming back, and may land after `resume.exited`. A marked run's hooks say
- * so themselves (`runAttempt`); for runs started before runs were marked,
- * the run's time window is the only clue.
- */
-function isOwnRun(context: SessionContext, event: { at: number } & HookFacts): boolean {
-  if (typeof event.runAttempt === 'number') return true
-  const run = context.lastResume
-  if (!run || run.mode !== 'spawn' || run.marked) return false
-  return event.at >= run.startedAt && (run.exitedAt === null || event.at <= run.exitedAt)
-}
-
-/** The last run was marked: its exit, not its hooks, decides what it did. */
-function lastRunMarked(context: SessionContext): boolean {
-  return context.lastResume?.mode === 'spawn' && context.lastResume.marked
-}
-
-/** The verdict of a run exit; journals from before verdicts derive it from the exit code. */
-export function exitOutcome(event: ResumeExitedEvent): RunOutcome {
-  if (event.outcome) return event.outcome
-  if (event.limited) return 'limited'
-  return event.exitCode === 0 ? 'completed' : 'failed'
-}
-
-/** Why Claude Code will not continue an open session: its auto-continue's word, or the grace period ran out. */
-export type OwnerStopReason = 'stale' | 'disabled' | 'timeout'
-
-/** The owner's tmux pane as a hook reported it (never our own run's). */
-function userPane(context: SessionContext, event: { at: number } & HookFacts): string | null {
-  return !isOwnRun(context, event) && event.tmuxPane ? event.tmuxPane : (context.tmuxPane ?? null)
-}
-
-/** The mode a hook reported, kept unless the event came from our own run. */
-function userMode(context: SessionContext, event: { at: number } & HookFacts): PermissionMode | null {
-  return !isOwnRun(context, event) && event.permissionMode ? event.permissionMode : context.permissionMode
-}
-
-function baseRetryAt(context: SessionContext): number | null {
-  return context.staggeredFrom?.retryAt ?? context.retryAt
-}
-
-function withReason(reasons: string[], line: string, dropPrefix: string): string[] {
-  return [...reasons.filter(r => !r.startsWith(dropPrefix)), line]
 }
 
 /**
@@ -389,29 +163,12 @@ export function createSessionMachine(options: SessionMachineOptions) {
       /** Nothing scheduled and the limit's reset still ahead: a spawn now would only hit it. */
       limitStillAhead: ({ context, event }) =>
         context.retryAt === null && context.limit?.resetAt != null && context.limit.resetAt > event.at,
-      isLateLimitOfLastRun: ({ context, event }) => {
-        const run = context.lastResume
-        return (
-          event.type === 'limit.detected' &&
-          run !== null &&
-          run.mode === 'spawn' &&
-          run.exitedAt !== null &&
-          event.at >= run.startedAt &&
-          event.at <= run.exitedAt
-        )
-      },
+      isLateLimitOfLastRun: ({ context, event }) => isLateLimitOfLastRun(context, event.at),
       limitMovesRetryEarlier: ({ context, event }) =>
         event.type === 'limit.detected' && earlierDecision(context, event) !== null,
-      isStaleExit: ({ context, event }) =>
-        event.type === 'resume.exited' &&
-        (context.lastResume === null ||
-          context.lastResume.mode !== 'spawn' ||
-          context.lastResume.attempt !== event.attempt ||
-          context.lastResume.exitedAt !== null),
-      exitLimited: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'limited',
-      exitClean: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'completed',
-      exitBlocked: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'blocked',
-      exitNotStarted: ({ event }) => event.type === 'resume.exited' && exitOutcome(event) === 'not-started',
+      isStaleExit: ({ context, event }) => event.type === 'resume.exited' && !isRunningAttempt(context, event.attempt),
+      /** The run's verdict, as its exit was journaled. */
+      exitIs: ({ event }, params: { outcome: RunOutcome }) => event.type === 'resume.exited' && exitOutcome(event) === params.outcome,
       exitCannotStart: ({ event }) => event.type === 'resume.exited' && Boolean(event.details?.startError),
       failureExhausts: ({ context, event }) =>
         decide(context, event.at, context.limit).action !== 'schedule',
@@ -443,7 +200,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
       }),
       recordSessionStarted: assign(({ context, event }) => {
-        if (event.type !== 'session.started') return {}
+        assertEvent(event, 'session.started')
         const own = isOwnRun(context, event)
         return {
           permissionMode: userMode(context, event),
@@ -465,27 +222,25 @@ export function createSessionMachine(options: SessionMachineOptions) {
           lastEventAt: event.at,
         }
       }),
-      recordFailure: assign(({ event }) =>
-        event.type === 'turn.failed'
-          ? { lastError: { at: event.at, error: event.error }, lastEventAt: event.at }
-          : {},
-      ),
+      recordFailure: assign(({ event }) => {
+        assertEvent(event, 'turn.failed')
+        return { lastError: { at: event.at, error: event.error }, lastEventAt: event.at }
+      }),
       touch: assign(({ event }) => ({ lastEventAt: event.at })),
-      adoptLimit: assign(({ context, event }) =>
-        event.type === 'limit.detected'
-          ? {
-              limit: limitOf(event),
-              lastEventAt: event.at,
-              // A limit reported over HTTP may be the first we hear of a session: keep its folder.
-              cwd: context.cwd ?? event.cwd ?? null,
-              transcriptPath: context.transcriptPath ?? event.transcriptPath ?? null,
-            }
-          : {},
-      ),
+      adoptLimit: assign(({ context, event }) => {
+        assertEvent(event, 'limit.detected')
+        return {
+          limit: limitOf(event),
+          lastEventAt: event.at,
+          // A limit reported over HTTP may be the first we hear of a session: keep its folder.
+          cwd: context.cwd ?? event.cwd ?? null,
+          transcriptPath: context.transcriptPath ?? event.transcriptPath ?? null,
+        }
+      }),
       /** Entry of `limited`: ask the policy. */
       decide: assign(({ context }) => applyDecision(decideInContext(context))),
       adoptEarlierLimit: assign(({ context, event }) => {
-        if (event.type !== 'limit.detected') return {}
+        assertEvent(event, 'limit.detected')
         const earlier = earlierDecision(context, event)
         if (!earlier) return {}
         return {
@@ -496,7 +251,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
       }),
       adoptLateRunLimit: assign(({ context, event }) => {
-        if (event.type !== 'limit.detected') return {}
+        assertEvent(event, 'limit.detected')
         const limit = limitOf(event)
         const d = decide(context, event.at, limit)
         const base = baseRetryAt(context)
@@ -513,7 +268,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
       }),
       keepRetry: assign(({ context, event }) => {
-        if (event.type !== 'limit.detected') return {}
+        assertEvent(event, 'limit.detected')
         const at = context.retryAt
         const line =
           `kept ${at === null ? 'state' : `retry at ${iso(at)}`}: ${event.kind} limit from ` +
@@ -522,7 +277,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         return { lastEventAt: event.at, reasons: withReason(context.reasons, line, 'kept ') }
       }),
       applyStagger: assign(({ context, event }) => {
-        if (event.type !== 'schedule.staggered') return {}
+        assertEvent(event, 'schedule.staggered')
         const base = baseRetryAt(context)
         if (base === null || !Number.isFinite(event.notBefore)) {
           return { lastEventAt: event.at }
@@ -569,7 +324,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         reasons: ['schedule cancelled manually'],
       })),
       startResume: assign(({ context, event }) => {
-        if (event.type !== 'resume.started') return {}
+        assertEvent(event, 'resume.started')
         const attempt = Math.max(context.attempts + 1, Math.floor(event.attempt) || 0)
         // spawn: the supervisor found nobody holding the session open; from
         // here our own run's hooks never change `open` or `claudePid`.
@@ -609,18 +364,17 @@ export function createSessionMachine(options: SessionMachineOptions) {
         ),
       })),
       recordExit: assign(({ context, event }) => {
-        if (event.type !== 'resume.exited') return {}
+        assertEvent(event, 'resume.exited')
         const run = context.lastResume
-        if (!run || run.mode !== 'spawn' || run.attempt !== event.attempt || run.exitedAt !== null) {
-          return { lastEventAt: event.at }
-        }
+        if (!run || !isRunningAttempt(context, event.attempt)) return { lastEventAt: event.at }
         return {
           lastEventAt: event.at,
           lastResume: { ...run, exitedAt: event.at, exitCode: event.exitCode, details: event.details ?? null },
         }
       }),
       noteBlocked: assign(({ context, event }) => {
-        const denied = event.type === 'resume.exited' ? (event.details?.deniedTools ?? []) : []
+        assertEvent(event, 'resume.exited')
+        const denied = event.details?.deniedTools ?? []
         const folder = context.cwd ? ` in ${context.cwd}` : ''
         return {
           needsUserReason:
@@ -628,25 +382,31 @@ export function createSessionMachine(options: SessionMachineOptions) {
             `nobody was there to approve it. Continue it yourself: claude --resume ${context.sessionId}${folder}`,
         }
       }),
-      noteCannotStart: assign(({ event }) => ({
-        needsUserReason:
-          `claude could not be started (${event.type === 'resume.exited' ? event.details?.startError : '?'}): ` +
-          `set SESSION_RETRY_CLAUDE_BIN or the supervisor's PATH, then run session-retry resume`,
-      })),
+      noteCannotStart: assign(({ event }) => {
+        assertEvent(event, 'resume.exited')
+        return {
+          needsUserReason:
+            `claude could not be started (${event.details?.startError ?? '?'}): ` +
+            `set SESSION_RETRY_CLAUDE_BIN or the supervisor's PATH, then run session-retry resume`,
+        }
+      }),
       noteNotStarted: assign(({ context, event }) => ({
         retryAt: event.at,
         retrySource: 'backoff' as const,
         staggeredFrom: null,
         reasons: [`resume attempt ${context.lastResume?.attempt ?? '?'} never started (the supervisor stopped first): retrying now`],
       })),
-      refuse: assign(({ event }) => ({
-        lastEventAt: event.at,
-        retryAt: null,
-        retrySource: null,
-        staggeredFrom: null,
-        needsUserReason: event.type === 'resume.refused' ? event.reason : null,
-        reasons: [event.type === 'resume.refused' ? `not resumed automatically: ${event.reason}` : 'not resumed automatically'],
-      })),
+      refuse: assign(({ event }) => {
+        assertEvent(event, 'resume.refused')
+        return {
+          lastEventAt: event.at,
+          retryAt: null,
+          retrySource: null,
+          staggeredFrom: null,
+          needsUserReason: event.reason,
+          reasons: [`not resumed automatically: ${event.reason}`],
+        }
+      }),
       noteRun: assign(
         ({ context, event }, params: { outcome: ResumeOutcome; reason: string }) => {
           const run = context.lastResume
@@ -657,9 +417,10 @@ export function createSessionMachine(options: SessionMachineOptions) {
         },
       ),
       applyFailure: assign(({ context, event }) => {
+        assertEvent(event, 'resume.exited')
         const d = decide(context, event.at, context.limit)
         const run = context.lastResume
-        const code = event.type === 'resume.exited' ? event.exitCode : null
+        const code = event.exitCode
         return {
           ...applyDecision(d),
           reasons: [
@@ -673,7 +434,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       })),
       recordOwnerActivity: assign(({ event }) => ({ lastActivityAt: event.at })),
       recordAutoResume: assign(({ context, event }) => {
-        if (event.type !== 'owner.autoResume') return {}
+        assertEvent(event, 'owner.autoResume')
         const own = isOwnRun(context, event)
         return {
           lastEventAt: event.at,
@@ -691,7 +452,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         ],
       })),
       noteOwnerGaveUp: assign(({ context, event }) => {
-        if (event.type !== 'owner.autoResume') return {}
+        assertEvent(event, 'owner.autoResume')
         const pid = context.claudePid === null ? '' : ` (pid ${context.claudePid})`
         const after =
           context.retryAt === null
@@ -706,7 +467,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
         }
       }),
       noteTmuxNotSent: assign(({ context, event }) => {
-        if (event.type !== 'tmux.continued') return {}
+        assertEvent(event, 'tmux.continued')
         const pane = context.tmuxPane ? ` (tmux pane ${context.tmuxPane})` : ''
         return {
           lastEventAt: event.at,
@@ -852,7 +613,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
           'resume.exited': [
             { guard: 'isStaleExit', actions: 'recordExit' },
             {
-              guard: 'exitLimited',
+              guard: { type: 'exitIs', params: { outcome: 'limited' } },
               target: 'limited',
               actions: [
                 'recordExit',
@@ -860,7 +621,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
               ],
             },
             {
-              guard: 'exitClean',
+              guard: { type: 'exitIs', params: { outcome: 'completed' } },
               target: 'active',
               actions: [
                 'recordExit',
@@ -868,7 +629,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
               ],
             },
             {
-              guard: 'exitBlocked',
+              guard: { type: 'exitIs', params: { outcome: 'blocked' } },
               target: 'needsUser',
               actions: [
                 'recordExit',
@@ -877,7 +638,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
               ],
             },
             {
-              guard: 'exitNotStarted',
+              guard: { type: 'exitIs', params: { outcome: 'not-started' } },
               target: 'scheduled',
               actions: ['recordExit', { type: 'noteRun', params: { outcome: 'not-started', reason: 'never started' } }, 'noteNotStarted'],
             },
@@ -1079,23 +840,6 @@ function ownerAutoResumeFiredOnly() {
     { guard: 'autoResumeFired', target: '#session.active', actions: ['recordAutoResume', 'noteAutoResumeFired'] },
     { actions: 'recordAutoResume' },
   ] as const
-}
-
-/** `fired (…message…)`: what the notification said, in its own words when it gave some. */
-function autoResumeText(event: { result: string; message?: string }): string {
-  const names: Record<string, string> = {
-    fired: 'it continued the session at the reset',
-    stale: 'the machine slept past the reset and the session waits for Enter',
-    disabled: 'it stopped waiting for the reset',
-  }
-  const what = names[event.result] ?? event.result
-  return `${what} (quota_auto_resume_${event.result}${event.message ? `: ${event.message}` : ''})`
-}
-
-function startText(mode: ResumeMode, attempt: number): string {
-  if (mode === 'spawn') return `resume attempt ${attempt} started: claude --resume`
-  if (mode === 'tmux') return `resume attempt ${attempt}: continuing the open session in its tmux pane`
-  return `resume attempt ${attempt}: the open session may continue by itself`
 }
 
 function ownerContinued(record: 'recordActivity' | 'recordSessionStarted') {

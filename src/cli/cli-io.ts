@@ -1,6 +1,6 @@
 // Everything a command touches outside its arguments: output, environment, folder and clock.
 // `main` gets one of these, so tests run commands in-process with captured output and a fixed
-// clock, and the real entry point passes the process's own (STYLE #5, #6).
+// clock, and the real entry point passes the process's own.
 
 export interface CliIo {
   /** Writes exactly `text` (commands add their own newlines). */

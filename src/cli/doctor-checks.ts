@@ -21,7 +21,7 @@ export interface Check {
 }
 
 export const MIN_NODE = '20.19.0'
-/** Claude Code's own auto-continue exists from about this version (facts, section 5). */
+/** Claude Code's own auto-continue exists from about this version (docs/claude-code.md#its-own-auto-continue). */
 export const AUTO_CONTINUE_SINCE = '2.1.234'
 
 export async function runChecks(config: Config, paths: HomePaths, env: NodeJS.ProcessEnv, cwd: string, now: number): Promise<Check[]> {

@@ -1,4 +1,4 @@
-// `--json` everywhere (STYLE #14): one pretty object on stdout with a `version` field that says
+// `--json` on every read command: one pretty object on stdout with a `version` field that says
 // which shape it is, so scripts can tell when it changes. Nothing else is printed in JSON mode.
 import type { CliIo } from './cli-io.js'
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `session-retry` command. `main(argv, io)` parses the arguments with commander, runs one
-// command and returns its exit code: 0 ok, 1 failure, 2 usage error (STYLE #13). Every error
+// command and returns its exit code: 0 ok, 1 failure, 2 usage error. Every error
 // reaches the user as one line on stderr, never a stack trace. Run as a script, it sets
 // process.exitCode and lets the process end by itself, so piped output is never cut.
 import { realpathSync } from 'node:fs'

@@ -6,7 +6,7 @@ import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import { schedulePhase } from '../supervisor/schedule-entry.js'
 import { listSessionIds, readSessionState, type SessionStateFile } from '../supervisor/session-store.js'
 
-/** A state file's top-level fields (DESIGN: "Session state"), without the supervisor's restore data. */
+/** A state file's top-level fields (docs/journal-and-state.md#the-session-state-file), without the supervisor's restore data. */
 export type PublicSession = Omit<SessionStateFile, 'supervisor'>
 
 export type ProblemKind = 'corrupt-state' | 'unreadable-state' | 'no-state-yet'

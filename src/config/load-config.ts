@@ -1,5 +1,6 @@
-// Configuration comes from the environment once, at an entry point, and is passed down
-// (STYLE #5). A bad value is an error that names the variable, never a silent default.
+// Configuration comes from the environment once, at an entry point, and is passed down, so no
+// module reads it at import time and a test passes its own. A bad value is an error that names
+// the variable, never a silent default.
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { resolveHome } from '../home/home-paths.js'

@@ -1,4 +1,4 @@
-// Every file the product reads or writes lives under one home folder (DESIGN: "Home").
+// Every file the product reads or writes lives under one home folder (docs/journal-and-state.md#the-home-folder).
 // Paths are derived here and nowhere else, so a session id reaches the file system only
 // through `sessionFile`, which refuses ids that are not strictly valid.
 import { existsSync } from 'node:fs'

@@ -1,6 +1,6 @@
 // What each session needs from a person, the four groups of the dashboard. Keyed by the
 // machine's state type, so a new state fails to compile until it is given a group here.
-import type { SessionStateValue } from '../../state/session.machine.js'
+import type { SessionStateValue } from '../../state/session-context.js'
 
 export const NEED_GROUPS = ['waiting', 'running', 'needsYou', 'done'] as const
 export type NeedGroup = (typeof NEED_GROUPS)[number]

@@ -1,4 +1,4 @@
-// The HTTP API (DESIGN: "HTTP"): node:http on 127.0.0.1 only, `config.port` (0: any free port),
+// The HTTP API (the README's "HTTP API" section): node:http on 127.0.0.1 only, `config.port` (0: any free port),
 // plus `/health` alone on `config.healthPort` when that differs. The same server serves the
 // dashboard (`/`, its files, `/dashboard.json` and the `/events` stream). No request can crash it: every
 // handler is wrapped, malformed HTTP gets a 400 written to the socket, slow clients time out.

@@ -1,5 +1,5 @@
 // GET /metrics in the Prometheus text exposition format (version 0.0.4).
-import { SESSION_STATES } from '../../state/session.machine.js'
+import { SESSION_STATES } from '../../state/session-context.js'
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 

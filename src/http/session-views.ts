@@ -1,5 +1,5 @@
 // What the read endpoints show, taken from the supervisor's live sessions: the public fields of
-// each state file (DESIGN: "Session state", without the `supervisor` restore data), the pending
+// each state file (docs/journal-and-state.md#the-session-state-file, without the `supervisor` restore data), the pending
 // schedules, and how many sessions have journal bytes not applied yet.
 import { stat } from 'node:fs/promises'
 import { sessionFile, type HomePaths } from '../home/home-paths.js'

@@ -8,7 +8,8 @@ export const HOOK_EVENTS: readonly { event: string; since: string }[] = [
   { event: 'UserPromptSubmit', since: '1.0.0' },
   { event: 'Stop', since: '1.0.0' },
   // A settings file naming an event the installed version does not know makes it load no hooks
-  // at all (facts, section 7): StopFailure only from the version that introduced it.
+  // at all (docs/claude-code.md#older-clis-without-stopfailure): StopFailure only from the version
+  // that introduced it.
   { event: 'StopFailure', since: '2.1.78' },
   { event: 'Notification', since: '1.0.0' },
   { event: 'SessionEnd', since: '1.0.0' },

@@ -1,4 +1,4 @@
-// What the integrations are told to do, from the environment, once (STYLE #5). Everything is off
+// What the integrations are told to do, from the environment, once, at start-up. Everything is off
 // unless asked for; a bad value is a ConfigError naming the variable (the CLI exits 2 on it).
 import { ConfigError } from '../config/load-config.js'
 

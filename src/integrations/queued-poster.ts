@@ -7,7 +7,7 @@
 // 429) will refuse it again: that item is given up (counted as `rejected`) so it cannot block the rest.
 import type { Logger } from '../home/logger.js'
 
-/** Timing and size defaults, pinned by a test (STYLE #10). */
+/** Timing and size defaults, pinned by a test, so a change to them is a reviewed diff. */
 export const POSTER_DEFAULTS = {
   queueLimit: 1000,
   retryBaseMs: 1_000,

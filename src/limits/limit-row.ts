@@ -1,4 +1,4 @@
-// Reads one transcript limit row (facts §3): the exact reset Claude Code stored, the kind, and
+// Reads one transcript limit row (docs/claude-code.md#transcript-limit-rows): the exact reset Claude Code stored, the kind, and
 // the banner text as a fallback. Pure: the caller passes `now` and the zone.
 import { isPlausibleReset, isValidTime } from '../../state/time-range.js'
 import { parseLimitMessage, type LimitKind, type LimitParse, type ResetSource } from './parse-limit-message.js'
@@ -139,7 +139,8 @@ export function asRow(value: unknown): Row | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Row) : null
 }
 
-function rowText(row: Row): string {
+/** The text of a transcript row's message (its text parts, joined). */
+export function rowText(row: Row): string {
   const content = asRow(row.message)?.content
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''

@@ -31,7 +31,8 @@ export type ResetSource = 'banner' | 'legacy-epoch' | 'relative' | 'none'
  *   `timeZone` was used instead).
  * - `stale`: the banner's undated time passed long ago, so no reset instant is given.
  * - `matched`: the banner line used (when several banners appear, the last one counts).
- * - `reasons`: short explanations for people (status/doctor output, STYLE #4).
+ * - `reasons`: short explanations for people, printed as they are, so what the parser did and
+ *   what it says it did cannot drift.
  */
 export interface LimitParse {
   limited: boolean

@@ -1,7 +1,8 @@
 // Finds the newest limit row of a session's main chain in its transcript and reads the exact
-// reset instant Claude Code stored there (facts §3: `quotaLimits.resetsAt`, else
+// reset instant Claude Code stored there (docs/claude-code.md#transcript-limit-rows: `quotaLimits.resetsAt`, else
 // `apiErrorParams.rate_limit_info.resetsAt`, epoch seconds), falling back to the row's banner text.
-// Reads only the tail; never throws for a missing or corrupt file (STYLE #12).
+// Reads only the tail. A missing or corrupt file is an error value, never a throw: the hook and the
+// supervisor that call it must carry on without a limit row.
 import { open } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { asRow, isLimitRow, toLimit, type Row, type TranscriptLimit } from './limit-row.js'
@@ -16,7 +17,7 @@ export const TAIL_CHUNK_BYTES = 64 * 1024
 export const FIRST_READ_BYTES = 8 * 1024
 /** How far back from the end a limit row is looked for: the turn that hit the limit is the last. */
 export const MAX_TAIL_BYTES = 8 * 1024 * 1024
-/** Transcripts are written asynchronously (facts §3): a hook may look before the row lands. */
+/** Transcripts are written asynchronously (docs/claude-code.md#transcript-limit-rows): a hook may look before the row lands. */
 export const DEFAULT_RETRIES = 3
 export const DEFAULT_RETRY_DELAY_MS = 50
 

@@ -1,6 +1,7 @@
 // Walks a file's lines from the end backwards, a chunk at a time, so finding the newest rows of a
-// transcript of hundreds of MB costs one or two small reads (facts §3: read the tail, never the
-// whole file). Lines are split on raw bytes, so a chunk border inside a UTF-8 character is harmless.
+// transcript of hundreds of MB costs one or two small reads (docs/claude-code.md#transcript-limit-rows:
+// read the tail, never the whole file). Lines are split on raw bytes, so a chunk border inside a
+// UTF-8 character is harmless.
 import type { FileHandle } from 'node:fs/promises'
 
 const NEWLINE = 0x0a

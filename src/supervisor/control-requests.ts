@@ -2,7 +2,8 @@
 // in which the machine acts on each, read from the machine itself so the CLI, the API and the
 // dashboard can never offer a request the machine would ignore.
 import type { ControlEvent } from '../journal/event-record.js'
-import { createSessionMachine, SESSION_STATES } from '../../state/session.machine.js'
+import { createSessionMachine } from '../../state/session.machine.js'
+import { SESSION_STATES } from '../../state/session-context.js'
 
 export interface ControlRequest {
   event: Extract<ControlEvent, 'ResumeRequested' | 'ScheduleCancelled'>

@@ -39,7 +39,8 @@ export class JournalWatcher {
     const spool = watch(this.options.spoolDir, {
       ignoreInitial: true,
       depth: 0,
-      // Keep the folder itself, drop claims (library notes, section 2).
+      // chokidar asks once without stats for every path, the folder included: ignore only what is
+      // known to be a file and is not an event (a claimed one).
       ignored: (path, stats) => !!stats?.isFile() && !path.endsWith('.event'),
     })
     this.spool = spool

@@ -1,5 +1,5 @@
 // Is a session still open in a live Claude Code process? Then resuming it would put a second
-// writer on its transcript (facts, sections 4 and 5). Two hints, either one is enough:
+// writer on its transcript (docs/claude-code.md#live-sessions). Two hints, either one is enough:
 // the pid its hooks reported (and no SessionEnd since), and Claude Code's own registry
 // ~/.claude/sessions/<pid>.json, an internal file used as a hint only, always with a liveness check.
 import { readFileSync, readdirSync } from 'node:fs'

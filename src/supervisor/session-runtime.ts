@@ -1,7 +1,8 @@
 // One session inside the supervisor: its XState actor, how far its journal has been applied,
 // and the bounded memory (recent event ids, transition history) that goes into its state file.
 import { createActor, type Actor } from 'xstate'
-import type { SessionContext, SessionMachine } from '../../state/session.machine.js'
+import type { SessionMachine } from '../../state/session.machine.js'
+import type { SessionContext, SessionStateValue } from '../../state/session-context.js'
 import type { SessionEvent } from '../../state/session-events.js'
 import { isoOrNull } from '../../state/time-range.js'
 import { join } from 'node:path'
@@ -30,7 +31,7 @@ export class SessionRuntime {
   private readonly history: HistoryEntry[] = []
   private readonly actor: Actor<SessionMachine>
   private currentEvent = ''
-  private lastValue: string
+  private lastValue: SessionStateValue
   private sending = false
   private notified = ''
 
@@ -46,7 +47,7 @@ export class SessionRuntime {
       inspect: inspection => {
         if (inspection.type !== '@xstate.microstep') return
         const snapshot = inspection.snapshot as unknown as { value: unknown; context: SessionContext }
-        const value = String(snapshot.value)
+        const value = snapshot.value as SessionStateValue
         if (value === this.lastValue) return
         // A journaled event happened at its own time (replays agree); a timer or rearm happens now.
         const timed = this.currentEvent === '' || this.currentEvent === 'rearm'
@@ -54,7 +55,7 @@ export class SessionRuntime {
         options.onTransition?.(sessionId, entry, snapshot.context)
       },
     })
-    this.lastValue = String(this.actor.getSnapshot().value)
+    this.lastValue = this.state
     this.actor.subscribe({
       next: () => {
         if (!this.sending && this.state !== this.notified) options.onChange(sessionId)
@@ -77,8 +78,8 @@ export class SessionRuntime {
     return runtime
   }
 
-  get state(): string {
-    return String(this.actor.getSnapshot().value)
+  get state(): SessionStateValue {
+    return this.actor.getSnapshot().value
   }
 
   get context(): SessionContext {
@@ -134,7 +135,7 @@ export class SessionRuntime {
     }
   }
 
-  private remember(to: string, at: number): HistoryEntry {
+  private remember(to: SessionStateValue, at: number): HistoryEntry {
     const entry = { at: isoOrNull(at) ?? new Date(this.options.now()).toISOString(), from: this.lastValue, to, event: this.currentEvent || 'timer' }
     this.history.push(entry)
     if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT)

@@ -1,5 +1,5 @@
 // The per-session state file, <home>/sessions/<id>.json: written atomically by the supervisor
-// only. The top-level fields are the public contract (DESIGN: "Session state"); `supervisor`
+// only. The top-level fields are the public contract (docs/journal-and-state.md#the-session-state-file); `supervisor`
 // holds what a restart needs (the machine snapshot and the journal offset applied so far).
 import { readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -10,6 +10,7 @@ import { ensureHomeDir } from '../home/safe-dirs.js'
 import { readFileSafeAsync, TEMP_FILE, writeFileAtomic } from '../home/safe-files.js'
 import { isValidSessionId } from '../home/session-id.js'
 import { isValidTime } from '../../state/time-range.js'
+import type { SessionStateValue } from '../../state/session-context.js'
 
 export const STATE_SCHEMA_VERSION = 1
 /** Transitions kept in each state file; older ones stay in the journal. */
@@ -19,15 +20,15 @@ export const RECENT_IDS_LIMIT = 256
 
 export interface HistoryEntry {
   at: string
-  from: string
-  to: string
+  from: SessionStateValue
+  to: SessionStateValue
   event: string
 }
 
 export interface SessionStateFile {
   schema: typeof STATE_SCHEMA_VERSION
   sessionId: string
-  state: string
+  state: SessionStateValue
   cwd: string | null
   transcriptPath: string | null
   limit: { kind: string; resetAt: string | null; source: string } | null

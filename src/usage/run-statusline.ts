@@ -1,5 +1,5 @@
 // `session-retry statusline`: Claude Code runs it after every turn with the status-line JSON on
-// stdin (facts §9). It records `rate_limits` to <home>/usage.json and returns one short line.
+// stdin (docs/claude-code.md#the-status-line). It records `rate_limits` to <home>/usage.json and returns one short line.
 // It never throws and never reports a stack: whatever goes wrong, the user still gets a line.
 // Imports only node: built-ins and small own modules (it is bundled into dist/hooks/statusline.cjs).
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'

@@ -98,7 +98,7 @@ function storedWindow(value: unknown): UsageWindow | null | undefined {
 
 export type ParsedUsageFile = { ok: true; usage: UsageFile } | { ok: false; error: string }
 
-/** Validates the text of a usage.json; an expected failure is a value (STYLE #12). */
+/** Validates the text of a usage.json; a bad file is an error value, never a throw: it only means "no figure". */
 export function parseUsageFile(text: string): ParsedUsageFile {
   let value: unknown
   try {

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { cliMain } from '../helpers/supervisor-process.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const SESSIONS = 3000
 const LINES = 25
@@ -41,7 +42,7 @@ t.test('the HTTP API answers while the journals are replayed: /health says "star
   // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   writeJournals(join(home, 'sessions', 'events'))
   const port = await freePort()
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: String(port), SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isProcessAlive } from '../../src/os/process-identity.js'
 import { repoRoot } from '../helpers/hook-process.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const bin = join(repoRoot, 'dist', 'src', 'cli', 'main.js')
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
@@ -56,7 +57,7 @@ if (!existsSync(bin)) {
   })
 
   t.test('exit codes and streams', async t => {
-    const home = t.testdir()
+    const home = processDir(t)
     const env = { SESSION_RETRY_HOME: home }
     const help = await node([bin, '--help'], env)
     t.equal(help.code, 0)
@@ -91,7 +92,7 @@ if (!existsSync(bin)) {
   })
 
   t.test('run through a symlink, as node_modules/.bin links it', async t => {
-    const dir = t.testdir()
+    const dir = processDir(t)
     const link = join(dir, 'session-retry')
     symlinkSync(bin, link)
     const r = await node([link, '--version'])
@@ -103,7 +104,7 @@ if (!existsSync(bin)) {
   t.test('the package bin (bin/session-retry.cjs) loads this CLI', async t => {
     const packageBin = join(repoRoot, 'bin', 'session-retry.cjs')
     if (!existsSync(packageBin)) return t.pass('no separate package bin')
-    const home = t.testdir()
+    const home = processDir(t)
     t.same(await node([packageBin, '--version'], { SESSION_RETRY_HOME: home }), { code: 0, stdout: `${pkg.version}\n`, stderr: '' })
     const usage = await node([packageBin, 'resume'], { SESSION_RETRY_HOME: home })
     t.equal(usage.code, 2)
@@ -111,7 +112,7 @@ if (!existsSync(bin)) {
   })
 
   t.test('supervisor start twice, status, stop: the real supervisor', { skip }, async t => {
-    const home = t.testdir()
+    const home = processDir(t)
     const env = { ...SUPERVISOR_ENV, SESSION_RETRY_HOME: home }
     t.teardown(() => node([bin, 'supervisor', 'stop'], env))
 

@@ -11,6 +11,7 @@ import { handoffPage } from '../../src/cli/commands/dashboard.js'
 import { homePaths } from '../../src/home/home-paths.js'
 import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const { main } = await import('../../src/cli/main.js')
 
@@ -45,7 +46,7 @@ t.test('the hand-over page moves on to the URL and escapes it', async t => {
 })
 
 t.test('no supervisor: a clear error, exit 1', async t => {
-  const home = join(t.testdir({ home: {} }), 'home')
+  const home = join(processDir(t, { home: {} }), 'home')
   const r = await run(['dashboard', '--no-open'], { SESSION_RETRY_HOME: home })
   t.equal(r.code, 1)
   t.equal(r.out, '')
@@ -53,7 +54,7 @@ t.test('no supervisor: a clear error, exit 1', async t => {
 })
 
 t.test('with a real supervisor', async t => {
-  const dir = t.testdir({ home: {}, bin: {} })
+  const dir = processDir(t, { home: {}, bin: {} })
   const home = join(dir, 'home')
   const port = await freePort()
   const env = { PATH: process.env.PATH, HOME: dir, SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: String(port), SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }

@@ -5,9 +5,10 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { captureIo } from '../../src/cli/cli-io.js'
 import { DEFAULT_LOG_LINES } from '../../src/cli/commands/logs.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const NOW = Date.parse('2026-11-25T03:01:15.959Z')
-const BANNER = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331, facts §3
+const BANNER = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331 (docs/claude-code.md#transcript-limit-rows)
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
 process.env.TZ = 'UTC'
@@ -15,7 +16,7 @@ process.env.TZ = 'UTC'
 const { main } = await import('../../src/cli/main.js')
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const home = t.testdir()
+  const home = processDir(t)
   const io = captureIo({ env: { HOME: '/home/user', SESSION_RETRY_HOME: home, ...env }, now: () => NOW, cwd: home })
   return main(argv, io).then(code => ({ code, out: io.out, err: io.err, home }))
 }
@@ -110,7 +111,7 @@ t.test('a bare session-retry runs status', async t => {
 })
 
 t.test('an unexpected failure is one line and exit 1, not a stack trace', async t => {
-  const home = t.testdir()
+  const home = processDir(t)
   // The journal is a folder: the append fails with EISDIR.
   mkdirSync(join(home, 'sessions', 'events', 'abc.jsonl'), { recursive: true })
   const io = captureIo({ env: { SESSION_RETRY_HOME: home }, now: () => NOW })

@@ -4,9 +4,9 @@ import { parseLimitCommand } from '../../src/cli/parse-limit-command.js'
 import { UsageError } from '../../src/cli/usage-error.js'
 
 const env = { now: () => Date.parse('2026-11-25T03:01:15.959Z'), localZone: 'UTC' }
-const banner = "You've hit your 5-hour limit · resets 4:01am (UTC)" // facts §3, Claude Code 2.1.331
+const banner = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331 (docs/claude-code.md#transcript-limit-rows)
 
-// The 2.1.331 limit row (facts §3), trimmed to what the reader uses.
+// The 2.1.331 limit row (docs/claude-code.md#transcript-limit-rows), trimmed to what the reader uses.
 const row = {
   type: 'assistant',
   uuid: 'c1dd0f3a',

@@ -273,7 +273,7 @@ t.test('schedules: pending sessions (waiting or running), soonest first, unknown
 
 t.test('state files with odd but parseable fields do not break the table', async t => {
   const odd = [
-    state('odd-1', { state: 'somethingNew', cwd: null, limit: null, retryAt: 'not a time', attempts: 0 }),
+    { ...state('odd-1', { cwd: null, limit: null, retryAt: 'not a time', attempts: 0 }), state: 'somethingNew' } as unknown as SessionStateFile,
     { ...state('odd-2', {}), state: 42 } as unknown as SessionStateFile,
   ]
   const r = await run(['status'], makeHome(t, { states: odd, corrupt: false }))

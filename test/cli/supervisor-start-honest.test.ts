@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { repoRoot, runHook, waitForSpoolDrained } from '../helpers/hook-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { runProcess, type Run } from '../helpers/run-process.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js')
 
@@ -32,7 +33,7 @@ async function doctorCheck(env: Record<string, string>, name: string): Promise<{
 }
 
 t.test('autostart: a supervisor that dies at start is reported, in hook.log and by doctor', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   // Claude Code's environment holds a bad setting: the supervisor refuses it and exits 2.
   const env = { SESSION_RETRY_HOME: home, SESSION_RETRY_AUTOSTART: 'true', SESSION_RETRY_PORT: '0', SESSION_RETRY_MAX_ATTEMPTS: 'lots' }
   await runHook(sessionStart(), env)
@@ -46,7 +47,7 @@ t.test('autostart: a supervisor that dies at start is reported, in hook.log and 
 })
 
 t.test('autostart: a supervisor that starts is reported with its address', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const env = { SESSION_RETRY_HOME: home, SESSION_RETRY_AUTOSTART: 'true', SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }
   t.teardown(() => sessionRetry(['supervisor', 'stop'], env))
   await runHook(sessionStart(), env)
@@ -59,7 +60,7 @@ t.test('autostart: a supervisor that starts is reported with its address', async
 })
 
 t.test('two homes, one port: the second says its API did not start; status and doctor agree', async t => {
-  const base = t.testdir()
+  const base = processDir(t)
   const first = { SESSION_RETRY_HOME: join(base, 'a'), SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }
   t.teardown(() => sessionRetry(['supervisor', 'stop'], first))
   const a = await sessionRetry(['supervisor', 'start'], first)

@@ -10,6 +10,7 @@ import { supervisorStartCommand } from '../../src/cli/commands/supervisor-start.
 import { supervisorStopCommand } from '../../src/cli/commands/supervisor-stop.js'
 import { isProcessAlive } from '../../src/cli/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const { main } = await import('../../src/cli/main.js')
 
@@ -48,7 +49,7 @@ if (mode === 'noapi') {
 `
 
 function setup(t: Test, mode = 'ready') {
-  const home = t.testdir({ 'fake-supervisor.mjs': FAKE_SUPERVISOR })
+  const home = processDir(t, { 'fake-supervisor.mjs': FAKE_SUPERVISOR })
   const entry = join(home, 'fake-supervisor.mjs')
   // Started from the Bash tool of a Claude Code session: its session variables are in the environment.
   const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH, CLAUDECODE: '1', CLAUDE_PLUGIN_ROOT: '/old/plugin', KEEP_ME: 'yes' }
@@ -206,7 +207,7 @@ t.test('stop a supervisor that is not our child', async t => {
 })
 
 t.test('supervisor run: the real supervisor in-process until the stop signal', async t => {
-  const home = t.testdir()
+  const home = processDir(t)
   const stop = new AbortController()
   const io = captureIo({
     env: { SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false', SESSION_RETRY_LOG_LEVEL: 'warn' },

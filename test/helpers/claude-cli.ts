@@ -146,7 +146,7 @@ async function readClaudeJson(home: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** Marks `dir` as trusted and onboarded in the sandbox's ~/.claude.json (facts §9). */
+/** Marks `dir` as trusted and onboarded in the sandbox's ~/.claude.json (docs/claude-code.md#driving-the-interactive-cli). */
 export async function trustProject(home: string, dir: string): Promise<void> {
   const cfg = await readClaudeJson(home)
   const projects = (cfg.projects ?? {}) as Record<string, Record<string, unknown>>
@@ -257,7 +257,7 @@ export function transcriptPathFor(sandbox: ClaudeSandbox, sessionId: string, cwd
 }
 
 /** Rows of a transcript (JSONL), polling until `until(rows)` holds or the deadline passes
- *  (transcripts are written asynchronously, facts §3). */
+ *  (transcripts are written asynchronously, docs/claude-code.md#transcript-limit-rows). */
 export async function readTranscript(
   path: string,
   until: (rows: Record<string, unknown>[]) => boolean = (rows) => rows.length > 0,

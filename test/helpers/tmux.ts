@@ -32,7 +32,7 @@ export interface TmuxSession {
   type(text: string): Promise<void>
   /** press keys by tmux name: 'Enter', 'Escape', 'C-c', ... */
   keys(...keys: string[]): Promise<void>
-  /** type text, then press Enter (two separate send-keys calls, facts §9) */
+  /** type text, then press Enter (two separate send-keys calls, docs/claude-code.md#driving-the-interactive-cli) */
   submit(text: string): Promise<void>
   /** the visible pane (capture-pane -p), plus `history` lines of scroll-back */
   capture(history?: number): Promise<string>

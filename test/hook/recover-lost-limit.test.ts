@@ -9,7 +9,7 @@ import { recoverLostLimit } from '../../src/hook/recover-lost-limit.js'
 
 const SID = 's1'
 const rec = (event: string, ts: string, extra: Partial<JournalRecord> = {}): JournalRecord => ({ v: 1, id: `${event}-${ts}`, ts, event, sessionId: SID, origin: 'hook', ...extra })
-// Trimmed from a real 2.1.331 transcript row (facts, section 3).
+// Trimmed from a real 2.1.331 transcript row (docs/claude-code.md#transcript-limit-rows).
 const limitRow = (ts: string, extra: object = {}) =>
   JSON.stringify({ type: 'assistant', uuid: 'c1dd0000-0000-0000-0000-000000000001', timestamp: ts, sessionId: SID, isSidechain: false, message: { role: 'assistant', content: [{ type: 'text', text: "You've hit your 5-hour limit · resets 4:01am (UTC)" }] }, error: 'rate_limit', isApiErrorMessage: true, ...extra })
 

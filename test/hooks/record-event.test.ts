@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { journalLines, runHook, treeSnapshot, waitForSpoolDrained } from '../helpers/hook-process.js'
 import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const SESSION = '0a38aaaa-1111-2222-3333-444455556666'
 
@@ -28,7 +29,7 @@ async function recordOne(home: string, extra: Record<string, unknown> = {}, env:
 }
 
 t.test('a normal event becomes one journal line with what the supervisor needs', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const run = await runHook(
     payload({ hook_event_name: 'StopFailure', error: 'rate_limit', last_assistant_message: "You've hit your 5-hour limit · resets 4:01am (UTC)", prompt_id: 'p1', agent_id: 'a1' }),
     { SESSION_RETRY_HOME: home, TMUX_PANE: '%7' },
@@ -56,7 +57,7 @@ t.test('a normal event becomes one journal line with what the supervisor needs',
 })
 
 t.test('folders are 0700 and files 0600', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   await recordOne(home)
   for (const dir of [home, join(home, 'sessions'), join(home, 'sessions', 'events'), join(home, 'sessions', 'spool'), join(home, 'logs')]) {
     t.equal(statSync(dir).mode & 0o777, 0o700, dir)
@@ -65,7 +66,7 @@ t.test('folders are 0700 and files 0600', async t => {
 })
 
 t.test('prompts are never stored, only their length', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   await recordOne(home, { hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan' })
   const [line] = journalLines(home, SESSION)
   t.notMatch(line!, /secret/)
@@ -73,7 +74,7 @@ t.test('prompts are never stored, only their length', async t => {
 })
 
 t.test('SESSION_RETRY_ENABLED=false makes the hook a no-op', async t => {
-  const dir = t.testdir()
+  const dir = processDir(t)
   const home = join(dir, 'home')
   for (const value of ['false', 'FALSE', '0', 'off']) {
     const run = await runHook(payload(), { SESSION_RETRY_HOME: home, SESSION_RETRY_ENABLED: value })
@@ -84,7 +85,7 @@ t.test('SESSION_RETRY_ENABLED=false makes the hook a no-op', async t => {
 })
 
 t.test('a long message is kept whole up to the limit, cut to its tail beyond, in one intact line', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const long = 'x'.repeat(100_000) + ' resets 3pm'
   await recordOne(home, { last_assistant_message: long })
   const record = JSON.parse(journalLines(home, SESSION)[0]!)
@@ -94,7 +95,7 @@ t.test('a long message is kept whole up to the limit, cut to its tail beyond, in
 })
 
 t.test('32 hooks at once on one session append 32 intact lines', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const runs = await Promise.all(
     Array.from({ length: 32 }, (_, i) => runHook(payload({ last_assistant_message: `message ${i} ` + 'y'.repeat(3000 + i * 50) }), { SESSION_RETRY_HOME: home })),
   )
@@ -119,7 +120,7 @@ const hostile: [string, unknown][] = [
 
 for (const [name, id] of hostile) {
   t.test(`hostile session_id (${name}) is quarantined and writes nothing outside home`, async t => {
-    const dir = t.testdir({ outside: { 'keep.txt': 'untouched' } })
+    const dir = processDir(t, { outside: { 'keep.txt': 'untouched' } })
     const home = join(dir, 'home')
     await recordOne(home)
     const before = treeSnapshot(join(dir, 'outside'))
@@ -141,7 +142,7 @@ for (const [name, id] of hostile) {
 }
 
 t.test('malformed and oversized input is quarantined; earlier lines stay', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   await recordOne(home)
   for (const input of ['{"session_id": "abc", "hook_event', 'not json at all', '[1,2,3]', '']) {
     const run = await runHook(input, { SESSION_RETRY_HOME: home })
@@ -166,7 +167,7 @@ t.test('malformed and oversized input is quarantined; earlier lines stay', async
 })
 
 t.test('an unwritable home: exit 0 and one clear line on stderr', async t => {
-  const dir = t.testdir({ 'a-file': 'not a folder' })
+  const dir = processDir(t, { 'a-file': 'not a folder' })
   const run = await runHook(payload(), { SESSION_RETRY_HOME: join(dir, 'a-file', 'home') })
   t.equal(run.code, 0)
   t.equal(run.stdout, '')
@@ -181,7 +182,7 @@ t.test('no HOME and no SESSION_RETRY_HOME: exit 0 and one clear line', async t =
 })
 
 t.test('a full disk: exit 0, one clear line, earlier lines intact', async t => {
-  // Our own folder, not t.testdir(): the mount must be gone before the folder is removed.
+  // Our own folder, not processDir(t): the mount must be gone before the folder is removed.
   const mount = mkdtempSync(join(tmpdir(), 'ssr-full-disk-'))
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount], { stdio: 'ignore' })
@@ -211,7 +212,7 @@ t.test('a full disk: exit 0, one clear line, earlier lines intact', async t => {
 })
 
 t.test('SessionStart starts a supervisor when none is alive (SESSION_RETRY_AUTOSTART)', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const env = { SESSION_RETRY_HOME: home, SESSION_RETRY_AUTOSTART: 'true', SESSION_RETRY_PORT: '0' }
   await runHook(payload({ hook_event_name: 'Stop' }), env)
   await waitForSpoolDrained(home)
@@ -262,7 +263,7 @@ function fakeNode(dir: string): { path: string; started: () => string[] } {
 const spoolIds = (home: string) => readdirSync(join(home, 'sessions', 'spool')).map(name => name.replace(/\.event$/, ''))
 
 t.test('with a supervisor alive, stage 1 starts no Node: the event waits in the spool for the supervisor', async t => {
-  const dir = t.testdir()
+  const dir = processDir(t)
   const home = join(dir, 'home')
   const node = fakeNode(dir)
   mkdirSync(home, { recursive: true })
@@ -286,7 +287,7 @@ function ownStartTime(): string {
 }
 
 t.test('a pid file naming a dead process, a zombie, a reused pid or junk does not stop stage 2', async t => {
-  const dir = t.testdir()
+  const dir = processDir(t)
   const home = join(dir, 'home')
   const node = fakeNode(dir)
   mkdirSync(home, { recursive: true })
@@ -311,7 +312,7 @@ t.test('a running supervisor promotes what stage 1 wrote, with the facts of its 
   // Registered before t.testdir: teardowns run in order, and the folder must outlive the supervisor.
   let stop = async () => {}
   t.teardown(() => stop())
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const supervisor = await startSupervisor({ PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_HOME: home, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
   stop = async () => void (await supervisor.stop())
   // No `node` on PATH: had stage 1 started stage 2, it could not have promoted anything.
@@ -328,7 +329,7 @@ t.test('a running supervisor promotes what stage 1 wrote, with the facts of its 
 
 t.test('a spool, events or logs folder that is a link: nothing is written through it', async t => {
   for (const linked of ['sessions/spool', 'sessions/events', 'logs']) {
-    const dir = t.testdir({ outside: { 'keep.txt': 'untouched' } })
+    const dir = processDir(t, { outside: { 'keep.txt': 'untouched' } })
     const home = join(dir, 'home')
     mkdirSync(join(home, 'sessions'), { recursive: true, mode: 0o700 })
     mkdirSync(join(home, 'logs'), { recursive: true, mode: 0o700 })
@@ -359,7 +360,7 @@ t.test('a spool, events or logs folder that is a link: nothing is written throug
 
 t.test('a home or spool folder of another user is refused by stage 1', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async t => {
   for (const foreign of ['', 'sessions/spool']) {
-    const home = join(t.testdir(), 'home')
+    const home = join(processDir(t), 'home')
     mkdirSync(join(home, 'sessions', 'spool'), { recursive: true, mode: 0o700 })
     chownSync(join(home, foreign), 65534, 65534)
     const run = await runHook(payload(), { SESSION_RETRY_HOME: home })
@@ -370,7 +371,7 @@ t.test('a home or spool folder of another user is refused by stage 1', { skip: p
 })
 
 t.test('a home others can write to: stage 2 refuses it and says why in hook.log', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   await recordOne(home)
   chmodSync(home, 0o777)
   const run = await runHook(payload({ last_assistant_message: 'second' }), { SESSION_RETRY_HOME: home })
@@ -384,7 +385,7 @@ t.test('a home others can write to: stage 2 refuses it and says why in hook.log'
 })
 
 t.test('a quarantined raw event keeps no prompt text', async t => {
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   for (const input of [
     JSON.stringify({ session_id: '../bad', hook_event_name: 'UserPromptSubmit', prompt: 'my secret plan', cwd: '/tmp' }),
     '{"session_id": "x", "hook_event_name": "UserPromptSubmit", "prompt": "my secret plan, cut sho',

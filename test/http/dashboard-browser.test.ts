@@ -16,6 +16,7 @@ import { Browser, findChromium } from '../helpers/chromium.js'
 import { repoRoot } from '../helpers/hook-process.js'
 import { cliMain, startSupervisor, type SupervisorProcess } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const SCREENSHOTS = join(repoRoot, '.tap', 'dashboard-screenshots')
 /** A supervisor holding hundreds of sessions has been seen to outlive SIGTERM; it is killed after this. */
@@ -101,7 +102,7 @@ async function main(t: Test, bin: string) {
   t.teardown(async () => {
     for (const stop of stops.reverse()) await stop()
   })
-  const dir = t.testdir({ home: {}, bin: {} })
+  const dir = processDir(t, { home: {}, bin: {} })
   const home = join(dir, 'home')
   const paths = homePaths(home)
   const ids = fixture(paths, join(dir, 'projects'))

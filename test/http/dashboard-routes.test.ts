@@ -11,7 +11,7 @@ import { homePaths, type HomePaths } from '../../src/home/home-paths.js'
 import { createFileLogger } from '../../src/home/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
 import type { SessionStateFile } from '../../src/supervisor/session-store.js'
-import { SESSION_STATES } from '../../state/session.machine.js'
+import { SESSION_STATES } from '../../state/session-context.js'
 import { startHttpApi } from '../../src/http/http-api.js'
 import { DASHBOARD_CSP, DASHBOARD_FILES, loadDashboardAssets } from '../../src/http/dashboard-assets.js'
 import { recentTransitions, TIMELINE_LIMIT, TIMELINE_WINDOW_MS } from '../../src/http/dashboard-data.js'
@@ -220,7 +220,7 @@ t.test('EventStreams: keep-alive comments, overflow → resync, slow readers dro
   const client = fakeClient()
   streams.open(req, client.res)
   await waitFor(() => client.written.filter(w => w === ': keep-alive\n\n').length >= 2, { what: 'two keep-alive comments' })
-  const transition = (n: number) => ({ sessionId: 's', at: new Date().toISOString(), from: 'a', to: 'limited', event: `e${n}`, context: {} as any })
+  const transition = (n: number) => ({ sessionId: 's', at: new Date().toISOString(), from: 'active' as const, to: 'limited' as const, event: `e${n}`, context: {} as any })
   for (let i = 0; i < 5; i++) streams.onTransition(transition(i))
   await waitFor(() => client.written.some(w => w.startsWith('event: resync')), { what: 'a resync after too many pending transitions' })
   t.notOk(client.written.some(w => w.startsWith('event: session')), 'no partial list is sent')

@@ -9,6 +9,7 @@ import { appendRecord } from '../../src/journal/append-record.js'
 import { homePaths } from '../../src/home/home-paths.js'
 import { cliMain, startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 t.test('transitions reach Cometa in order; /health reports the sync', async t => {
   const posts: Record<string, any>[] = []
@@ -22,7 +23,7 @@ t.test('transitions reach Cometa in order; /health reports the sync', async t =>
   })
   await new Promise<void>(r => receiver.listen(0, '127.0.0.1', r))
   t.teardown(() => new Promise<void>(r => receiver.close(() => r())))
-  const home = join(t.testdir(), 'home')
+  const home = join(processDir(t), 'home')
   const env = {
     PATH: process.env.PATH,
     HOME: join(home, '..'),

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { initialSessionContext, type SessionContext } from '../../state/session.machine.js'
+import { initialSessionContext, type SessionContext, type SessionStateValue } from '../../state/session-context.js'
 import type { Logger } from '../../src/home/logger.js'
 import type { TransitionListener } from '../../src/supervisor/supervisor.js'
 import { formatTime, headerValue, messageFor, Notifier, webhookItem, type NotifiableTransition } from '../../src/integrations/notifier.js'
@@ -19,7 +19,7 @@ const limit = (kind: string, resetAt: number | null) =>
   ({ kind, resetAt, source: 'banner', transient: false, usedPercentage: null, at: ms(AT) }) as SessionContext['limit']
 const run = (attempt: number) => ({ attempt, mode: 'spawn' as const, startedAt: ms(AT), exitedAt: null, exitCode: null, turnCompleted: false, outcome: 'running' as const, at: ms(AT), marked: true, permissionMode: null, details: null })
 
-function tr(from: string, to: string, context: Partial<SessionContext> = {}, event = 'e'): NotifiableTransition {
+function tr(from: SessionStateValue, to: SessionStateValue, context: Partial<SessionContext> = {}, event = 'e'): NotifiableTransition {
   return { sessionId: ID, at: AT, from, to, event, context: { ...initialSessionContext({ sessionId: ID, cwd: '/home/me/projects/shop' }), ...context } }
 }
 

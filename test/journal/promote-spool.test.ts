@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSy
 import { join } from 'node:path'
 import { homePaths } from '../../src/home/home-paths.js'
 import { INCOMPLETE_GRACE_MS, MAX_APPEND_TRIES, parseSpoolFile, promoteSpool } from '../../src/journal/promote-spool.js'
+import { enrichmentSteps } from '../../src/hook/enrich-record.js'
 
 const ID = 'sess-1'
 const payload = (event: string, extra: object = {}) => JSON.stringify({ session_id: ID, hook_event_name: event, cwd: '/p', ...extra })
@@ -13,7 +14,8 @@ function setup(t: Test) {
   const paths = homePaths(join(t.testdir(), 'home'))
   mkdirSync(paths.spoolDir, { recursive: true })
   const logs: string[] = []
-  const options = { now: Date.now, log: (m: string) => logs.push(m), isAlive: () => false }
+  // With stage 2's steps, as both promoters (stage 2, the supervisor's sweep) run it.
+  const options = { now: Date.now, log: (m: string) => logs.push(m), isAlive: () => false, ...enrichmentSteps(paths, Date.now) }
   const spool = (name: string, content: string, mtimeSeconds?: number) => {
     const file = join(paths.spoolDir, name)
     writeFileSync(file, content)

@@ -9,9 +9,10 @@ import {
 } from '../../src/limits/parse-limit-message.js'
 
 // Every expected instant below was worked out by hand from the zone's UTC offset on that date
-// (written next to it), never by running the parser. Sources: "facts §6" is the banner list in
-// /work/shared/claude-code-facts.md (public reports), "facts §3/§8" the runs of Claude Code
-// 2.1.331, "cli.js 2.1.77" the banner builders in @anthropic-ai/claude-code@2.1.77.
+// (written next to it), never by running the parser. Sources: "public reports" are banners users
+// have posted (docs/limit-texts.md names them by family), "run by this project" the real Claude Code
+// 2.1.331 against the fake API (docs/claude-code.md#banner-formats-over-time), "cli.js 2.1.77" the
+// banner builders in @anthropic-ai/claude-code@2.1.77 (node_modules/claude-code-2177/cli.js).
 
 interface Fixture {
   name: string
@@ -28,7 +29,7 @@ interface Fixture {
 const hardLimits: Fixture[] = [
   {
     name: 'transcript row text, UTC, minutes',
-    from: 'facts §3, Claude Code 2.1.331 (row timestamp as now)',
+    from: 'Claude Code 2.1.331 run by this project (row timestamp as now)',
     text: "You've hit your 5-hour limit · resets 4:01am (UTC)",
     now: '2026-11-25T03:01:15.959Z',
     tz: 'America/Los_Angeles',
@@ -38,7 +39,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'legacy epoch form',
-    from: 'facts §6, Claude Code 1.0.x (mid 2025)',
+    from: 'public reports, Claude Code 1.0.x (mid 2025)',
     text: 'Claude AI usage limit reached|1749924000',
     now: '2025-06-14T14:00:00Z',
     tz: 'Europe/Berlin',
@@ -49,7 +50,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'legacy sentence, Etc/GMT+5 is UTC-5',
-    from: 'facts §6, Claude Code 1.0.x',
+    from: 'public reports, Claude Code 1.0.x',
     text: 'Claude usage limit reached. Your limit will reset at 1pm (Etc/GMT+5).',
     now: '2025-06-14T15:30:00Z', // 10:30 at UTC-5
     tz: 'UTC',
@@ -59,7 +60,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: '12am with no zone, Tokyo, rolls over midnight',
-    from: 'facts §6, Claude Code 1.0.x',
+    from: 'public reports, Claude Code 1.0.x',
     text: 'Claude usage limit reached. Your limit will reset at 12am.',
     now: '2026-07-01T13:30:00Z', // 22:30 JST (+09:00)
     tz: 'Asia/Tokyo',
@@ -69,7 +70,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'dated "Oct 6, 6pm", no zone, Los Angeles (PDT)',
-    from: 'facts §6, Claude Code 1.0.x',
+    from: 'public reports, Claude Code 1.0.x',
     text: 'Claude usage limit reached. Your limit will reset at Oct 6, 6pm.',
     now: '2025-10-03T12:00:00Z',
     tz: 'America/Los_Angeles',
@@ -78,7 +79,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: '∙ separator, Melbourne (AEDT)',
-    from: 'facts §6, Claude Code 1.0.x',
+    from: 'public reports, Claude Code 1.0.x',
     text: '5-hour limit reached ∙ resets 3am',
     now: '2026-01-14T13:00:00Z', // Jan 15 00:00 +11:00
     tz: 'Australia/Melbourne',
@@ -87,7 +88,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'Opus weekly, dated, Berlin after the October change (CET)',
-    from: 'facts §6, Claude Code 1.0.x',
+    from: 'public reports, Claude Code 1.0.x',
     text: 'Opus weekly limit reached ∙ resets Oct 31, 9am',
     now: '2026-10-27T10:00:00Z',
     tz: 'Europe/Berlin',
@@ -96,7 +97,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'zone in the banner beats timeZone (Paris, CET)',
-    from: 'facts §6, Claude Code 2.x',
+    from: 'public reports, Claude Code 2.x',
     text: "You've hit your limit · resets 2am (Europe/Paris)",
     now: '2026-03-10T22:00:00Z', // 23:00 +01:00
     tz: 'America/Los_Angeles',
@@ -106,7 +107,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'old alias Asia/Calcutta, "Jan 30, 11:30am"',
-    from: 'facts §6, Claude Code 2.x',
+    from: 'public reports, Claude Code 2.x',
     text: "You've hit your limit · resets Jan 30, 11:30am (Asia/Calcutta)",
     now: '2027-01-27T00:00:00Z',
     tz: 'America/Los_Angeles',
@@ -116,7 +117,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'session limit, minutes, Kolkata',
-    from: 'facts §6 and §7, Claude Code 2.1.77',
+    from: 'public reports and Claude Code 2.1.77 run by this project',
     text: "You've hit your session limit · resets 3:45pm",
     now: '2026-05-01T06:00:00Z', // 11:30 +05:30
     tz: 'Asia/Kolkata',
@@ -125,7 +126,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'weekday "Mon 12:00am", Tokyo, Wednesday noon',
-    from: 'facts §6, Claude Code 1.0.x',
+    from: 'public reports, Claude Code 1.0.x',
     text: "You've hit your weekly limit · resets Mon 12:00am",
     now: '2026-11-25T03:00:00Z', // Wed Nov 25 12:00 +09:00
     tz: 'Asia/Tokyo',
@@ -134,7 +135,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'extra usage, zone west of UTC read in Berlin',
-    from: 'facts §6, cli.js 2.1.77 ("You\'re out of extra usage")',
+    from: 'public reports, cli.js 2.1.77 ("You\'re out of extra usage")',
     text: "You're out of extra usage · resets 10pm (America/Los_Angeles)",
     now: '2026-11-25T20:00:00Z', // 12:00 PST (-08:00)
     tz: 'Europe/Berlin',
@@ -182,7 +183,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'midnight roll-over, Los Angeles (PST)',
-    from: 'facts §6 format',
+    from: 'public reports (format)',
     text: "You've hit your session limit · resets 1am",
     now: '2026-11-25T07:30:00Z', // Nov 24 23:30 -08:00
     tz: 'America/Los_Angeles',
@@ -191,7 +192,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'Berlin, the night of the October change: 3am is CET',
-    from: 'facts §6 format',
+    from: 'public reports (format)',
     text: '5-hour limit reached ∙ resets 3am',
     now: '2026-10-24T20:00:00Z', // Oct 24 22:00 +02:00
     tz: 'Europe/Berlin',
@@ -200,7 +201,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'Berlin overlap 2:30am happens twice: the earlier one',
-    from: 'facts §6 format; DST rule',
+    from: 'public reports (format); DST rule',
     text: "You've hit your session limit · resets 2:30am (Europe/Berlin)",
     now: '2026-10-24T23:00:00Z', // Oct 25 01:00 +02:00
     tz: 'UTC',
@@ -209,7 +210,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'Berlin gap 2:30am does not exist: shifted forward to 3:30 CEST',
-    from: 'facts §6 format; DST rule',
+    from: 'public reports (format); DST rule',
     text: "You've hit your session limit · resets 2:30am (Europe/Berlin)",
     now: '2026-03-28T23:00:00Z', // Mar 29 00:00 +01:00
     tz: 'UTC',
@@ -218,7 +219,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'Melbourne, the night DST starts: 4am is AEDT',
-    from: 'facts §6 format',
+    from: 'public reports (format)',
     text: "You've hit your session limit · resets 4am",
     now: '2026-10-03T14:00:00Z', // Oct 4 00:00 +10:00
     tz: 'Australia/Melbourne',
@@ -227,7 +228,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: '12pm is noon',
-    from: 'facts §6 format',
+    from: 'public reports (format)',
     text: "You've hit your session limit · resets 12pm",
     now: '2026-05-01T04:00:00Z', // 09:30 +05:30
     tz: 'Asia/Kolkata',
@@ -236,7 +237,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'a reset that passed an hour ago is over, not tomorrow',
-    from: 'facts §6 rule on past times',
+    from: 'the rule on undated past times (docs/limit-texts.md)',
     text: "You've hit your session limit · resets 9am",
     now: '2026-11-25T18:00:00Z', // 10:00 -08:00
     tz: 'America/Los_Angeles',
@@ -245,7 +246,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'dated without a year rolls into next year',
-    from: 'facts §6 format',
+    from: 'public reports (format)',
     text: "You've hit your weekly limit · resets Jan 3, 9am (UTC)",
     now: '2026-12-28T00:00:00Z',
     tz: 'Asia/Tokyo',
@@ -281,7 +282,7 @@ const hardLimits: Fixture[] = [
   },
   {
     name: 'Claude Code auto-continue line',
-    from: 'facts §8, Claude Code 2.1.331 TUI',
+    from: 'Claude Code 2.1.331 TUI run by this project',
     text: '● Usage limit reached · set to continue automatically at 4:24am',
     now: '2026-11-25T03:24:00Z',
     tz: 'UTC',
@@ -292,7 +293,7 @@ const hardLimits: Fixture[] = [
 
 const footer: Fixture = {
   name: 'Claude Code auto-continue footer',
-  from: 'facts §8, Claude Code 2.1.331 TUI',
+  from: 'Claude Code 2.1.331 TUI run by this project',
   text: '⚠ Usage limit reached · limit resets 4:24am / Continuing automatically at 4:24am · Esc to cancel',
   now: '2026-11-25T03:24:00Z',
   tz: 'UTC',
@@ -304,7 +305,7 @@ hardLimits.push(footer)
 const noisy: Fixture[] = [
   {
     name: 'TUI ⎿ glyph, indentation, curly apostrophe and a second line',
-    from: 'facts §6 and §8, Claude Code 2.1.331 TUI',
+    from: 'public reports and Claude Code 2.1.331 TUI run by this project',
     text: '  ⎿  You’ve hit your 5-hour limit · resets 4:24am (UTC)\n     /upgrade to increase your usage limit.',
     now: '2026-11-25T03:24:00Z',
     tz: 'Asia/Tokyo',
@@ -313,7 +314,7 @@ const noisy: Fixture[] = [
   },
   {
     name: '⏺ glyph, hyphen separator',
-    from: 'facts §6 noise',
+    from: 'public reports (TUI glyphs)',
     text: "⏺ You've hit your session limit - resets 3pm",
     now: '2026-07-01T03:00:00Z', // 12:00 +09:00
     tz: 'Asia/Tokyo',
@@ -340,7 +341,7 @@ const noisy: Fixture[] = [
   },
   {
     name: 'several banners: the last one counts',
-    from: 'facts §6 formats, one session log',
+    from: 'public reports (formats), one session log',
     text: [
       "You've hit your 5-hour limit · resets 4:01am (UTC)",
       'some work in between',
@@ -514,28 +515,28 @@ interface LookAlike {
 const lookAlikes: LookAlike[] = [
   {
     name: 'approaching, with a time',
-    from: 'facts §6',
+    from: 'public reports',
     text: 'Approaching usage limit · resets at 3pm',
     category: 'warning',
     kind: 'unknown',
   },
   {
     name: 'approaching Opus',
-    from: 'facts §6',
+    from: 'public reports',
     text: 'Approaching Opus usage limit · /model to use best available model',
     category: 'warning',
     kind: 'weekly_opus',
   },
   {
     name: 'percentage used',
-    from: 'facts §6, cli.js 2.1.77',
+    from: 'public reports, cli.js 2.1.77',
     text: "You've used 98% of your session limit · resets 8:40pm (Europe/Berlin)",
     category: 'warning',
     kind: 'five_hour',
   },
   {
     name: 'server throttle',
-    from: 'facts §6',
+    from: 'public reports',
     text: 'API Error: Server is temporarily limiting requests (not your usage limit)',
     category: 'transient',
     transient: true,
@@ -543,7 +544,7 @@ const lookAlikes: LookAlike[] = [
   },
   {
     name: 'API-key 429',
-    from: 'facts §3 and §6, Claude Code 2.1.331 with ANTHROPIC_API_KEY',
+    from: 'Claude Code 2.1.331 with ANTHROPIC_API_KEY run by this project',
     text: "API Error: Request rejected (429) · This request would exceed your account's rate limit. Please try again later.",
     category: 'transient',
     transient: true,
@@ -551,7 +552,7 @@ const lookAlikes: LookAlike[] = [
   },
   {
     name: 'repeated 529',
-    from: 'facts §6',
+    from: 'public reports',
     text: 'API Error: Repeated 529 Overloaded errors. The API is at capacity — this is usually temporary.',
     category: 'transient',
     transient: true,
@@ -559,7 +560,7 @@ const lookAlikes: LookAlike[] = [
   },
   {
     name: 'prose about limits',
-    from: 'facts §6',
+    from: 'public reports',
     text: 'When you hit your usage limit you can run `claude --resume` to continue.',
     category: 'none',
     kind: null,
@@ -615,7 +616,7 @@ const lookAlikes: LookAlike[] = [
   },
   {
     name: 'a warning after a hard limit: the last one counts',
-    from: 'facts §6 formats',
+    from: 'public reports (formats)',
     text: "You've hit your 5-hour limit · resets 4:01am (UTC)\nYou've used 91% of your weekly limit",
     category: 'warning',
     kind: 'weekly',

@@ -12,7 +12,8 @@ import {
   type TranscriptLimitResult,
 } from '../../src/limits/read-transcript-limit.js'
 
-// Rows shaped like Claude Code 2.1.331's (facts §3, verbatim apart from ids) and 2.1.77's (facts §7).
+// Rows shaped like Claude Code 2.1.331's (docs/claude-code.md#transcript-limit-rows, verbatim apart from
+// ids) and 2.1.77's (docs/claude-code.md#older-clis-without-stopfailure).
 const SESSION = '0a38c5e2-1b7f-4d7e-9a51-2f6c1d0e9b11'
 
 function limitRow(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,5 +1,6 @@
 // state/ is pure: no files, processes, network, environment, clock or randomness.
-// Time comes in as `now`/`at`, randomness as an argument (DESIGN.md, STYLE #3).
+// Time comes in as `now`/`at`, randomness as an argument, so the machine and the policy are tested
+// without files or timers (docs/architecture.md#folders-lowest-first, floor 0).
 import t from 'tap'
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

@@ -8,14 +8,8 @@ import {
   staggerRetryAt,
   type RetryPolicyConfig,
 } from '../../state/retry-policy.js'
-import {
-  MAX_TIMER_MS,
-  SESSION_STATES,
-  createSessionMachine,
-  initialSessionContext,
-  type SessionContext,
-  type SessionStateValue,
-} from '../../state/session.machine.js'
+import { MAX_TIMER_MS, createSessionMachine } from '../../state/session.machine.js'
+import { SESSION_STATES, initialSessionContext, type SessionContext, type SessionStateValue } from '../../state/session-context.js'
 import { SESSION_EVENT_TYPES, type LimitDetectedEvent, type SessionEvent } from '../../state/session-events.js'
 
 const MIN = 60_000
@@ -849,7 +843,7 @@ t.test('the machine\'s states are exactly the public list', async t => {
   t.strictSame(Object.keys(machine.root.states).sort(), [...SESSION_STATES].sort())
 })
 
-t.test('every event in every state: no error, a known state, JSON-safe context', async t => {
+t.test('every event in every state: no action meets an event it was not written for (assertEvent throws), a known state, JSON-safe context', async t => {
   const sample: Record<SessionEvent['type'], EventSpec> = {
     'session.started': { type: 'session.started', source: 'startup', cwd: '/x', claudePid: 5 },
     'prompt.submitted': { type: 'prompt.submitted' },

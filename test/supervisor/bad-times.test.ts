@@ -5,6 +5,7 @@ import t from 'tap'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readState, startSupervisor, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const [A, B, C] = ['aaaa-transcript-1e14', 'bbbb-bad-snapshot', 'cccc-bad-lines']
 
@@ -17,7 +18,7 @@ function portOf(supervisor: SupervisorProcess): number {
 }
 
 t.test('out-of-range times are refused at the boundary; /health answers and SIGTERM ends the supervisor', async t => {
-  const dir = t.testdir({ project: {}, claude: { sessions: {} } })
+  const dir = processDir(t, { project: {}, claude: { sessions: {} } })
   const home = join(dir, 'home')
   const events = join(home, 'sessions', 'events')
   mkdirSync(events, { recursive: true, mode: 0o700 })

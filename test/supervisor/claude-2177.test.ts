@@ -1,5 +1,6 @@
 // Claude Code 2.1.77 has no StopFailure: a limit ends the turn with a plain Stop whose message is
-// the banner, and a hooks file naming StopFailure makes it load no hooks at all (facts, section 7).
+// the banner, and a hooks file naming StopFailure makes it load no hooks at all
+// (docs/claude-code.md#older-clis-without-stopfailure).
 // The same limit-to-resume path must work there, from the banner alone.
 import t from 'tap'
 import { randomUUID } from 'node:crypto'

@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdir
 import { join } from 'node:path'
 import { readState, startSupervisor, waitForState } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { processDir } from '../helpers/process-dir.js'
 
 const [A, B, C, D, E] = ['aaaa-limited-log', 'bbbb-limited-pid', 'cccc-bad-line', 'dddd-state-link', 'eeee-planted-later']
 
@@ -16,7 +17,7 @@ function line(sessionId: string, event: string, extra: Record<string, unknown> =
 }
 
 t.test('planted links for every file the supervisor writes leave their targets byte-identical', async t => {
-  const dir = t.testdir({ outside: {}, project: {}, claude: { sessions: {} } })
+  const dir = processDir(t, { outside: {}, project: {}, claude: { sessions: {} } })
   const home = join(dir, 'home')
   const outside = join(dir, 'outside')
   for (const sub of ['sessions/events', 'sessions/quarantine', 'logs/resume']) mkdirSync(join(home, sub), { recursive: true, mode: 0o700 })

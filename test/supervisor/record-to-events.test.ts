@@ -1,5 +1,5 @@
 // Journal records to machine events, table-driven. Transcript rows are verbatim shapes from
-// Claude Code 2.1.331 (facts, section 3); banners from facts, section 6.
+// Claude Code 2.1.331 (docs/claude-code.md#transcript-limit-rows); banners from docs/limit-texts.md.
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -81,6 +81,29 @@ t.test('Claude Code before 2.1.78: the banner arrives in a plain Stop', async t 
   t.match(event, { type: 'limit.detected', kind: 'five_hour', source: 'banner', resetAt: Date.parse('2026-11-25T04:17:00Z') + BANNER_PRECISION_MS })
   const [warning] = await recordToEvents(rec('Stop', { lastAssistantMessage: "You've used 98% of your session limit · resets 8:40pm (Europe/Berlin)" }), opts)
   t.match(warning, { type: 'turn.completed' }, 'a warning is not a limit')
+})
+
+t.test("a Stop whose answer quotes a subagent's banner is no limit; Claude Code's own banner row is", async t => {
+  const quote = "The helper agent stopped early: You've hit your 5-hour limit · resets 4:01am (UTC). I wrote the parser myself."
+  const answer = (text: string, extra: object = {}) =>
+    JSON.stringify({ type: 'assistant', isSidechain: false, timestamp: TS, message: { model: 'claude-sonnet-5-5', role: 'assistant', content: [{ type: 'text', text }] }, ...extra })
+  const subagentRow = limitRow({ isSidechain: true, agentId: 'a3eee6bb6ec21aa07' })
+  const dir = t.testdir()
+  const modelSaidIt = join(dir, 'model.jsonl')
+  writeFileSync(modelSaidIt, `${subagentRow}\n${answer(quote)}\n{"type":"system","subtype":"stop_hook_summary"}\n`)
+  t.same(await recordToEvents(rec('Stop', { lastAssistantMessage: quote, transcriptPath: modelSaidIt }), opts), [{ type: 'turn.completed', at: AT }], 'the main agent said it')
+
+  // Claude Code before 2.1.78: its own error row ends the turn, with the banner as the Stop's message.
+  const banner = "You've hit your session limit · resets 4:17am (UTC)"
+  const errorRow = answer(banner, { message: { model: '<synthetic>', role: 'assistant', content: [{ type: 'text', text: banner }] }, error: 'rate_limit', isApiErrorMessage: true })
+  const claudeSaidIt = join(dir, 'claude.jsonl')
+  writeFileSync(claudeSaidIt, `${answer('Earlier answer.')}\n${errorRow}\n`)
+  t.match(await recordToEvents(rec('Stop', { lastAssistantMessage: banner, transcriptPath: claudeSaidIt }), opts), [{ type: 'limit.detected', kind: 'five_hour' }], "Claude Code's row")
+
+  const notFlushed = join(dir, 'late.jsonl')
+  writeFileSync(notFlushed, `${answer('Earlier answer.')}\n`)
+  t.match(await recordToEvents(rec('Stop', { lastAssistantMessage: banner, transcriptPath: notFlushed }), opts), [{ type: 'limit.detected', kind: 'five_hour' }], 'the row not written yet: the banner decides, as before')
+  t.match(await recordToEvents(rec('Stop', { lastAssistantMessage: quote, transcriptPath: join(dir, 'gone.jsonl') }), opts), [{ type: 'limit.detected' }], 'no transcript: the banner decides')
 })
 
 t.test('a limit reported over HTTP', async t => {

@@ -1,4 +1,4 @@
-// statuslineMain with a fake io, and the hook entry imported cold (STYLE #11).
+// statuslineMain with a fake io, and the hook entry imported cold, so a failure at import time shows here.
 import t from 'tap'
 import { join } from 'node:path'
 import { STDIN_TIMEOUT_MS, processStatuslineIo, statuslineMain, type StatuslineIo } from '../../src/usage/statusline-main.js'
