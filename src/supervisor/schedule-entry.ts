@@ -1,6 +1,6 @@
 // One pending schedule, the one shape that resume_schedule.json, `GET /schedules` and
 // `session-retry schedules --json` all list, and the one rule for which sessions have one.
-import type { SessionStateValue } from '../../state/session.machine.js'
+import type { SessionStateValue } from '../../state/session-context.js'
 import type { SessionStateFile } from './session-store.js'
 
 /**

@@ -47,7 +47,8 @@ function bannerThreeHoursAhead(): string {
   return `You've hit your 5-hour limit · resets ${hours % 12 || 12}:${minutes}${hours < 12 ? 'am' : 'pm'} (UTC)`
 }
 
-export async function makeRealHome(dir: string): Promise<RealHome> {
+/** `dir` must outlive the supervisor: a processDir, whose removal was registered before this. */
+export async function makeRealHome(t: { teardown(fn: () => unknown): void }, dir: string): Promise<RealHome> {
   const home = join(dir, 'home')
   const project = join(dir, 'project')
   const env: NodeJS.ProcessEnv = {
@@ -64,6 +65,7 @@ export async function makeRealHome(dir: string): Promise<RealHome> {
     CLAUDE_CONFIG_DIR: join(dir, 'claude'),
   }
   const supervisor = await startSupervisor(env)
+  t.teardown(() => supervisor.kill())
   const port = Number(/port (\d+)\)/.exec(supervisor.output())?.[1])
   const paths = homePaths(home)
   const token = readFileSync(paths.tokenFile, 'utf8').trim()

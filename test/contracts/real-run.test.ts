@@ -4,6 +4,7 @@
 import t from 'tap'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { processDir } from '../helpers/process-dir.js'
 import { readState } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { IDS, makeRealHome, type RealHome } from './real-home.js'
@@ -15,9 +16,9 @@ const validators = compileSchemas()
 
 let real: RealHome
 t.before(async () => {
-  real = await makeRealHome(t.testdir({ project: {}, claude: { projects: {} } }))
+  // processDir's removal is registered first, so it runs after the supervisor's kill.
+  real = await makeRealHome(t, processDir(t, { project: {}, claude: { projects: {} } }))
 })
-t.teardown(() => real?.supervisor.kill())
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'))

@@ -12,7 +12,7 @@ import {
 } from '../../src/supervisor/summary-files.js'
 import { PENDING_STATES, type ScheduleEntry } from '../../src/supervisor/schedule-entry.js'
 import { USAGE_SCHEMA_VERSION, type UsageFile } from '../../src/usage/usage-file.js'
-import { SESSION_STATES } from '../../state/session.machine.js'
+import { SESSION_STATES } from '../../state/session-context.js'
 import { RESUME_MODES, RUN_OUTCOMES, type RunDetails } from '../../state/session-events.js'
 import { repoRoot } from '../helpers/hook-process.js'
 import { allSchemas, compileSchemas, describeErrors, keyDrift, SCHEMA_FILES, type JsonSchema, type SchemaName } from './schemas.js'

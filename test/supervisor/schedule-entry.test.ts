@@ -1,7 +1,7 @@
 // The one schedule definition: which states are pending, what each entry says, in which order.
 import t from 'tap'
 import { isPendingState, PENDING_STATES, scheduleEntries, schedulePhase, type ScheduleSource } from '../../src/supervisor/schedule-entry.js'
-import { SESSION_STATES } from '../../state/session.machine.js'
+import { SESSION_STATES } from '../../state/session-context.js'
 
 t.test('every state of the machine has a phase; pending = waiting or running', async t => {
   const phases = Object.fromEntries(SESSION_STATES.map(s => [s, schedulePhase(s)]))

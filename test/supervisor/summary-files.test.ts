@@ -9,6 +9,7 @@ import { currentSessionId } from '../../src/http/limit-report.js'
 import { runStatusline } from '../../src/usage/run-statusline.js'
 import type { SessionStateFile } from '../../src/supervisor/session-store.js'
 import { currentSessionBody, resumeScheduleBody, writeSummaryFiles } from '../../src/supervisor/summary-files.js'
+import { processDir } from '../helpers/process-dir.js'
 import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 
@@ -61,7 +62,7 @@ t.test('written in sessions/, 0600; the files of version 0.1 are removed, a fold
 })
 
 t.test('a real supervisor: the old place is read until it writes the new one, then removed', async t => {
-  const dir = t.testdir({ project: {}, claude: {} })
+  const dir = processDir(t, { project: {}, claude: {} })
   const home = join(dir, 'home')
   const paths = homePaths(home)
   mkdirSync(paths.eventsDir, { recursive: true, mode: 0o700 })
