@@ -425,9 +425,10 @@ async function loadPhase(build) {
   })
   // current_session.json (a summary of every session) is rewritten after state writes: count its renames.
   const summaryWrites = []
-  const homeWatcher = watch(home, (type, name) => {
+  // In sessions/ since 0.2, in the home folder before (a BENCH_BASELINE build may be either).
+  const summaryWatchers = [home, sessionsDir].map(dir => watch(dir, (type, name) => {
     if (name === 'current_session.json') summaryWrites.push(now())
-  })
+  }))
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })
 
   const sup = startSupervisor(build.cli, home, 30_000)
@@ -488,7 +489,7 @@ async function loadPhase(build) {
   const summaryDrained = now() - (summaryWrites.at(-1) ?? 0) >= 1000
   const afterDrain = sampler.stop()
   watcher.close()
-  homeWatcher.close()
+  for (const w of summaryWatchers) w.close()
   const alive = sup.alive()
   const stopped = await sup.stop()
   const summaryDuring = summaryWrites.filter((t) => t >= writerStart && t <= lastWrite).length

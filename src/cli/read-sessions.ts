@@ -3,6 +3,7 @@
 // becomes a problem to report, never a crash.
 import { existsSync } from 'node:fs'
 import { sessionFile, type HomePaths } from '../home/home-paths.js'
+import { schedulePhase } from '../supervisor/schedule-entry.js'
 import { listSessionIds, readSessionState, type SessionStateFile } from '../supervisor/session-store.js'
 
 /** A state file's top-level fields (docs/journal-and-state.md#the-session-state-file), without the supervisor's restore data. */
@@ -23,9 +24,6 @@ export interface SessionListing {
   sessions: PublicSession[]
   problems: SessionProblem[]
 }
-
-/** States that wait for a retry time: what `schedules` lists. */
-export const PENDING_STATES: readonly string[] = ['limited', 'scheduled', 'due']
 
 export async function readSessions(paths: HomePaths): Promise<SessionListing> {
   const sessions: PublicSession[] = []
@@ -69,8 +67,9 @@ export function publicFields(state: SessionStateFile): PublicSession {
   return rest
 }
 
-export function isPending(session: PublicSession): boolean {
-  return PENDING_STATES.includes(session.state)
+/** The session waits for its retry time (its next retry is worth a column); a running attempt does not. */
+export function waitsForRetry(session: PublicSession): boolean {
+  return schedulePhase(session.state) === 'waiting'
 }
 
 /** Pending sessions by retry time (unknown times last), then the rest, newest first. */

@@ -6,7 +6,7 @@
 // `starting`: the supervisor is still restoring its sessions (replaying journals); the API answers
 // meanwhile, from the sessions restored so far.
 import type { SupervisorStats } from '../supervisor/supervisor.js'
-import type { ScheduleEntry } from '../supervisor/summary-files.js'
+import type { ScheduleEntry } from '../supervisor/schedule-entry.js'
 import type { SessionStateFile } from '../supervisor/session-store.js'
 import { countByState } from './session-views.js'
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute } from 'node:path'
 import { z } from 'zod'
 import { newRecord, MAX_TEXT_CHARS, type JournalRecord } from '../journal/event-record.js'
-import type { HomePaths } from '../home/home-paths.js'
+import { summaryFileToRead, type HomePaths } from '../home/home-paths.js'
 import { describeBadSessionId, isValidSessionId } from '../home/session-id.js'
 import { HttpError } from './respond.js'
 import { isPlausibleReset } from '../../state/time-range.js'
@@ -101,11 +101,14 @@ function describeIssues(error: z.ZodError): string {
   return parts.join('; ').slice(0, 500)
 }
 
-/** The session DevFlow's `{ limitMessage }` applies to: `sessionId` of current_session.json, else 409. */
+/**
+ * The session DevFlow's `{ limitMessage }` applies to: `sessionId` of current_session.json (in
+ * sessions/, or where version 0.1 wrote it while that is all there is), else 409.
+ */
 export async function currentSessionId(paths: HomePaths): Promise<string> {
   let text: string
   try {
-    text = await readFile(paths.currentSession, 'utf8')
+    text = await readFile(summaryFileToRead(paths, 'currentSession'), 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new HttpError(409, 'no current session: no session has been seen yet (current_session.json does not exist); send session_id')

@@ -8,7 +8,7 @@ import { newRecord, type ControlEvent, type JournalRecord } from '../journal/eve
 import { sessionFile } from '../home/home-paths.js'
 import { describeBadSessionId, isValidSessionId } from '../home/session-id.js'
 import type { SessionStateFile } from '../supervisor/session-store.js'
-import { scheduleEntries } from '../supervisor/summary-files.js'
+import { scheduleEntries } from '../supervisor/schedule-entry.js'
 import { dashboardData } from './dashboard-data.js'
 import { dashboardHeaders, type DashboardAssets, type DashboardPath } from './dashboard-assets.js'
 import type { EventStreams } from './event-stream.js'

@@ -3,7 +3,7 @@
 // It never throws and never reports a stack: whatever goes wrong, the user still gets a line.
 // Imports only node: built-ins and small own modules (it is bundled into dist/hooks/statusline.cjs).
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
-import { homePaths, resolveHome } from '../home/home-paths.js'
+import { homePaths, resolveHome, summaryFileToRead } from '../home/home-paths.js'
 import { formatUsage, projectDirs, schedulesForProject, schedulesFrom, statusLineText, waitingHint } from './statusline-text.js'
 import { MAX_USAGE_FILE_BYTES, currentWindows, parseUsageFile, usageFromStatusLine, writeUsageFile, type UsageFile } from './usage-file.js'
 
@@ -79,7 +79,7 @@ export function runStatusline(stdinText: string, options: StatuslineOptions): St
     const hint =
       dirs.length === 0
         ? ''
-        : waitingHint(schedulesForProject(schedulesFrom(parseJson(readSmall(paths.resumeSchedule, MAX_SCHEDULE_FILE_BYTES))), dirs), options.now)
+        : waitingHint(schedulesForProject(schedulesFrom(parseJson(readSmall(summaryFileToRead(paths, 'resumeSchedule'), MAX_SCHEDULE_FILE_BYTES))), dirs), options.now)
     const line = statusLineText(formatUsage(usage), hint, error ? `usage not saved: ${error}` : '')
     return error === undefined ? { line, recorded } : { line, recorded, error }
   } catch (e) {

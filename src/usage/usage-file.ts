@@ -4,6 +4,7 @@
 // Shape (schema of the file, one JSON object):
 //
 //   {
+//     "schema": 1,                                      // USAGE_SCHEMA_VERSION (absent before 0.2)
 //     "source": "statusline",
 //     "updatedAt": "2026-11-25T04:53:00.000Z",         // when the status line ran (ISO, UTC)
 //     "fiveHour": { "usedPercentage": 42, "resetsAt": "2026-11-25T06:00:00.000Z" } | null,
@@ -28,7 +29,14 @@ export interface UsageWindow {
   resetsAt: string | null
 }
 
+/**
+ * Changes only when a field changes meaning or goes away (schemas/usage.schema.json). A file
+ * without it was written by version 0.1 and has the same fields.
+ */
+export const USAGE_SCHEMA_VERSION = 1
+
 export interface UsageFile {
+  schema: typeof USAGE_SCHEMA_VERSION
   source: 'statusline'
   updatedAt: string
   fiveHour: UsageWindow | null
@@ -72,7 +80,7 @@ export function usageFromStatusLine(input: unknown, now: number): UsageFile | nu
   const fiveHour = statusLineWindow(input.rate_limits.five_hour)
   const sevenDay = statusLineWindow(input.rate_limits.seven_day)
   if (!fiveHour && !sevenDay) return null
-  const usage: UsageFile = { source: 'statusline', updatedAt: new Date(now).toISOString(), fiveHour, sevenDay }
+  const usage: UsageFile = { schema: USAGE_SCHEMA_VERSION, source: 'statusline', updatedAt: new Date(now).toISOString(), fiveHour, sevenDay }
   if (isValidSessionId(input.session_id)) usage.sessionId = input.session_id
   return usage
 }
@@ -99,6 +107,9 @@ export function parseUsageFile(text: string): ParsedUsageFile {
     return { ok: false, error: 'usage.json is not JSON' }
   }
   if (!isRecord(value)) return { ok: false, error: 'usage.json is not an object' }
+  if (value.schema !== undefined && value.schema !== USAGE_SCHEMA_VERSION) {
+    return { ok: false, error: `usage.json has schema ${JSON.stringify(value.schema)}; this version reads ${USAGE_SCHEMA_VERSION}` }
+  }
   if (value.source !== 'statusline') return { ok: false, error: 'usage.json has no "source": "statusline"' }
   if (typeof value.updatedAt !== 'string' || Number.isNaN(Date.parse(value.updatedAt))) {
     return { ok: false, error: 'usage.json has no valid updatedAt' }
@@ -106,7 +117,7 @@ export function parseUsageFile(text: string): ParsedUsageFile {
   const fiveHour = storedWindow(value.fiveHour ?? null)
   const sevenDay = storedWindow(value.sevenDay ?? null)
   if (fiveHour === undefined || sevenDay === undefined) return { ok: false, error: 'usage.json has a malformed window' }
-  const usage: UsageFile = { source: 'statusline', updatedAt: value.updatedAt, fiveHour, sevenDay }
+  const usage: UsageFile = { schema: USAGE_SCHEMA_VERSION, source: 'statusline', updatedAt: value.updatedAt, fiveHour, sevenDay }
   if (isValidSessionId(value.sessionId)) usage.sessionId = value.sessionId
   return { ok: true, usage }
 }

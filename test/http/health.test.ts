@@ -31,8 +31,8 @@ t.test('buildHealth: ok, degraded, next schedule, DevFlow fields', async t => {
     stats,
     states: [state('a', 'active'), state('b', 'scheduled'), state('c', 'ended'), state('d', 'limited')],
     schedules: [
-      { sessionId: 'b', state: 'scheduled', retryAt: '2030-01-01T00:00:00.000Z', reason: null, attempt: 1, cwd: null, limitKind: null, resetAt: null },
-      { sessionId: 'd', state: 'limited', retryAt: null, reason: null, attempt: 1, cwd: null, limitKind: null, resetAt: null },
+      { sessionId: 'b', state: 'scheduled' as const, retryAt: '2030-01-01T00:00:00.000Z', reason: null, attempt: 1, cwd: null, limitKind: null, resetAt: null },
+      { sessionId: 'd', state: 'limited' as const, retryAt: null, reason: null, attempt: 1, cwd: null, limitKind: null, resetAt: null },
     ],
     running: 0,
     journalLag: 0,

@@ -183,7 +183,7 @@ t.test('GET /health, /sessions, /sessions/<id>, /schedules, /metrics: shapes, an
   t.notOk('supervisor' in oneBody)
 
   // resume_schedule.json is written a moment (50 ms, coalesced) after the state files.
-  const scheduleFile = join(w.home, 'resume_schedule.json')
+  const scheduleFile = w.paths.resumeSchedule
   const schedules = (await (await fetch(`${w.base}/schedules`)).json()) as any
   const onDisk = () => (existsSync(scheduleFile) ? JSON.parse(readFileSync(scheduleFile, 'utf8')).schedules : null)
   for (let i = 0; i < 250 && JSON.stringify(onDisk()) !== JSON.stringify(schedules.schedules); i++) await new Promise(r => setTimeout(r, 20))

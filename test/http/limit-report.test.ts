@@ -1,5 +1,5 @@
 import t from 'tap'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { homePaths } from '../../src/home/home-paths.js'
 import { parseJournalLine } from '../../src/journal/event-record.js'
 import { serializeRecord } from '../../src/journal/event-record.js'
@@ -96,6 +96,7 @@ t.test('the current session comes from current_session.json, else 409 says why',
   const paths = homePaths(t.testdir({}))
   const expect409 = async (pattern: RegExp) => t.rejects(currentSessionId(paths), { status: 409, message: pattern })
   await expect409(/^no current session: no session has been seen yet \(current_session.json does not exist\)/)
+  mkdirSync(paths.sessionsDir)
   for (const [content, pattern] of [
     ['{', /not valid JSON/],
     ['{"sessionId":null}', /no session has been seen yet/],
@@ -107,4 +108,15 @@ t.test('the current session comes from current_session.json, else 409 says why',
   }
   writeFileSync(paths.currentSession, JSON.stringify({ sessionId: 'abc-1', state: 'active' }))
   t.equal(await currentSessionId(paths), 'abc-1')
+})
+
+t.test('current_session.json where version 0.1 wrote it is read only while sessions/ has none', async t => {
+  const paths = homePaths(t.testdir({ sessions: {} }))
+  t.equal(paths.currentSession, `${paths.sessionsDir}/current_session.json`, "in sessions/, where DevFlow's readers look")
+  writeFileSync(paths.legacySummary.currentSession, JSON.stringify({ sessionId: 'old-place' }))
+  t.equal(await currentSessionId(paths), 'old-place', 'the old place, while there is no new file')
+  writeFileSync(paths.currentSession, JSON.stringify({ schema: 1, sessionId: 'new-place', updatedAt: new Date(NOW).toISOString() }))
+  t.equal(await currentSessionId(paths), 'new-place', 'the new file wins over a stale old one')
+  unlinkSync(paths.legacySummary.currentSession)
+  t.equal(await currentSessionId(paths), 'new-place')
 })

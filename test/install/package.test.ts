@@ -47,6 +47,11 @@ t.test('the package ships what runs, a license, and nothing else', async t => {
     '.claude-plugin/plugin.json',
     'commands/status.md',
     'dist/src/cli/chunks/dashboard/index.html',
+    'schemas/journal-line.schema.json',
+    'schemas/session-state.schema.json',
+    'schemas/current-session.schema.json',
+    'schemas/resume-schedule.schema.json',
+    'schemas/usage.schema.json',
   ]) {
     t.ok(listing.files.includes(file), file)
   }

@@ -28,7 +28,7 @@ t.test('the (N+1)th automatic resume of the day waits for a manual resume', asyn
   await waitForState(home, first, s => s.state === 'active' && s.history.some((h: any) => h.to === 'resuming'), 'first session resumed')
   await waitForState(home, second, s => s.state === 'due', 'second session due')
   const schedule = await waitFor(() => {
-    const value = JSON.parse(readFileSync(join(home, 'resume_schedule.json'), 'utf8'))
+    const value = JSON.parse(readFileSync(join(home, 'sessions', 'resume_schedule.json'), 'utf8'))
     return value.cap?.reached && value
   }, { what: 'the cap in resume_schedule.json' })
   t.match(schedule.cap, { maxResumesPerDay: 1, resumesToday: 1, reached: true })

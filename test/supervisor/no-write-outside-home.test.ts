@@ -4,7 +4,7 @@
 // or replaced by a regular file; what it pointed to is never written.
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readState, startSupervisor, waitForState } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
@@ -30,6 +30,9 @@ t.test('planted links for every file the supervisor writes leave their targets b
     targets.set(target, content)
   }
   for (const file of [
+    'sessions/current_session.json',
+    'sessions/resume_schedule.json',
+    // Where version 0.1 wrote them: removed once the new ones are written (the link, not its target).
     'current_session.json',
     'resume_schedule.json',
     'supervisor.pid',
@@ -72,7 +75,7 @@ t.test('planted links for every file the supervisor writes leave their targets b
   await waitForState(home, D, s => s.state === 'active', 'D rebuilt from its journal')
   await waitFor(() => {
     try {
-      return JSON.parse(readFileSync(join(home, 'resume_schedule.json'), 'utf8')).schedules
+      return JSON.parse(readFileSync(join(home, 'sessions', 'resume_schedule.json'), 'utf8')).schedules
     } catch {
       return undefined
     }
@@ -81,9 +84,10 @@ t.test('planted links for every file the supervisor writes leave their targets b
 
   for (const [target, content] of targets) t.equal(readFileSync(target, "utf8"), content, `${target.slice(outside.length + 1)} is byte-identical`)
   t.same(readdirSync(outside).sort(), [...targets.keys()].map(f => f.slice(outside.length + 1)).sort(), 'nothing new outside the home')
-  for (const file of ['current_session.json', 'resume_schedule.json', `sessions/${D}.json`, `sessions/${E}.json`]) {
+  for (const file of ['sessions/current_session.json', 'sessions/resume_schedule.json', `sessions/${D}.json`, `sessions/${E}.json`]) {
     t.ok(lstatSync(join(home, file)).isFile(), `${file}: the link was replaced by the supervisor's own file`)
   }
+  for (const file of ['current_session.json', 'resume_schedule.json']) t.notOk(existsSync(join(home, file)), `${file} of version 0.1: the link is gone`)
   t.equal(readState(home, E)?.sessionId, E)
   t.ok(lstatSync(join(home, `logs/resume/${A}.1.log`)).isSymbolicLink(), 'a resume log that is a link is refused, not followed')
   t.ok(lstatSync(join(home, `sessions/quarantine/${C}.bad-lines.jsonl`)).isSymbolicLink(), 'so is a quarantine file')

@@ -1,6 +1,6 @@
 // runStatusline in-process (the real process is in statusline-process.test.ts).
 import t from 'tap'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MAX_SCHEDULE_FILE_BYTES, MAX_STATUSLINE_INPUT_BYTES, runStatusline } from '../../src/usage/run-statusline.js'
 
@@ -27,6 +27,7 @@ t.test('records and prints; a relative SESSION_RETRY_HOME is taken from cwd', as
   const result = runStatusline(input(join(root, 'project'), LIMITS), { env: { SESSION_RETRY_HOME: 'rel-home' }, now: NOW, cwd: root })
   t.same(result, { line: '5h 42% · 7d 10%', recorded: true })
   t.same(JSON.parse(readFileSync(join(root, 'rel-home', 'usage.json'), 'utf8')), {
+    schema: 1,
     source: 'statusline',
     updatedAt: '2026-11-25T12:00:00.000Z',
     fiveHour: { usedPercentage: 42, resetsAt: '2026-11-25T13:00:00.000Z' },
@@ -47,8 +48,8 @@ t.test('without rate_limits: the stored windows that have not reset', async t =>
 })
 
 t.test('a hint without usage, and a write failure as a note', async t => {
-  const root = t.testdir({ home: { 'resume_schedule.json': '' }, 'a-file': 'x' })
-  writeFileSync(join(root, 'home', 'resume_schedule.json'), JSON.stringify({
+  const root = t.testdir({ home: { sessions: {} }, 'a-file': 'x' })
+  writeFileSync(join(root, 'home', 'sessions', 'resume_schedule.json'), JSON.stringify({
     schedules: [{ sessionId: 's1', state: 'scheduled', retryAt: new Date(NOW + 5 * 60_000).toISOString(), cwd: root }],
   }))
   t.same(runStatusline(input(root), { env: { SESSION_RETRY_HOME: join(root, 'home') }, now: NOW, }), {
@@ -58,6 +59,18 @@ t.test('a hint without usage, and a write failure as a note', async t => {
   const failed = runStatusline(input(root, LIMITS), { env: { SESSION_RETRY_HOME: join(root, 'a-file', 'home') }, now: NOW })
   t.same(failed, { line: '5h 42% · 7d 10% (usage not saved: ENOTDIR)', recorded: false, error: 'ENOTDIR' })
   t.notOk(existsSync(join(root, 'a-file', 'home')))
+})
+
+t.test('resume_schedule.json where version 0.1 wrote it is read only while sessions/ has none', async t => {
+  const root = t.testdir({ home: {} })
+  const env = { SESSION_RETRY_HOME: join(root, 'home') }
+  const schedule = (file: string, state: string) =>
+    writeFileSync(file, JSON.stringify({ schedules: [{ sessionId: 's1', state, retryAt: null, cwd: root }] }))
+  schedule(join(root, 'home', 'resume_schedule.json'), 'resuming')
+  t.equal(runStatusline(input(root), { env, now: NOW }).line, 'resuming now', 'the old place, while there is no new file')
+  mkdirSync(join(root, 'home', 'sessions'))
+  schedule(join(root, 'home', 'sessions', 'resume_schedule.json'), 'awaitingOwner')
+  t.equal(runStatusline(input(root), { env, now: NOW }).line, 'ready to continue', 'the new file wins over a stale old one')
 })
 
 t.test('never throws', async t => {

@@ -93,6 +93,7 @@ t.test('recorded status-line JSON: usage.json written exactly, mode 0600, one li
   t.equal(statSync(home).mode & 0o777, 0o700, 'the home it created is 0700')
   const usage = JSON.parse(readFileSync(file, 'utf8'))
   t.same(usage, {
+    schema: 1,
     source: 'statusline',
     updatedAt: usage.updatedAt,
     fiveHour: { usedPercentage: 42, resetsAt: ISO_5H },
@@ -131,12 +132,12 @@ function utcClock(at: number): string {
 }
 
 t.test('a waiting session of this project: when it resumes', async t => {
-  const root = t.testdir({ home: {}, project: {}, other: {} })
+  const root = t.testdir({ home: { sessions: {} }, project: {}, other: {} })
   const home = join(root, 'home')
   const project = join(root, 'project')
   const retryAt = Date.now() + (72 * 60 + 30) * 1000 // 1 h 12 min 30 s ahead
   const schedule = (entries: unknown[]) =>
-    writeFileSync(join(home, 'resume_schedule.json'), JSON.stringify({ updatedAt: new Date().toISOString(), schedules: entries }))
+    writeFileSync(join(home, 'sessions', 'resume_schedule.json'), JSON.stringify({ updatedAt: new Date().toISOString(), schedules: entries }))
   const entry = (sessionId: string, cwd: string, state: string, at: number | null) => ({
     sessionId, state, retryAt: at === null ? null : new Date(at).toISOString(), reason: 'banner', attempt: 1, cwd, limitKind: 'five_hour', resetAt: null,
   })
@@ -159,7 +160,7 @@ t.test('a waiting session of this project: when it resumes', async t => {
   run = await runStatusline(input, { SESSION_RETRY_HOME: home })
   t.equal(run.stdout, '5h 42% · 7d 10%\n', 'another project’s session is not shown')
 
-  writeFileSync(join(home, 'resume_schedule.json'), '{"schedules": [nope')
+  writeFileSync(join(home, 'sessions', 'resume_schedule.json'), '{"schedules": [nope')
   run = await runStatusline(input, { SESSION_RETRY_HOME: home })
   t.equal(run.stdout, '5h 42% · 7d 10%\n', 'a corrupt schedule file is ignored')
 })

@@ -26,9 +26,9 @@ t.test('interactive Claude Code → status line → usage.json', async t => {
 
   // SESSION_RETRY_HOME is not set: the status line uses ~/.devflow of the sandbox's HOME
   const home = join(sb.home, '.devflow')
-  await mkdir(home, { recursive: true, mode: 0o700 })
+  await mkdir(join(home, 'sessions'), { recursive: true, mode: 0o700 })
   const retryAt = new Date(Date.now() + 2 * 3600_000 + 30_000)
-  await writeFile(join(home, 'resume_schedule.json'), JSON.stringify({
+  await writeFile(join(home, 'sessions', 'resume_schedule.json'), JSON.stringify({
     updatedAt: new Date().toISOString(),
     schedules: [{ sessionId: 'waiting-one', state: 'scheduled', retryAt: retryAt.toISOString(), reason: 'banner', attempt: 1, cwd: sb.cwd, limitKind: 'five_hour', resetAt: null }],
   }))
@@ -52,6 +52,7 @@ t.test('interactive Claude Code → status line → usage.json', async t => {
     }
   }, { timeoutMs: 20_000, what: usagePath })
   t.same(usage, {
+    schema: 1,
     source: 'statusline',
     updatedAt: usage.updatedAt,
     fiveHour: { usedPercentage: 42, resetsAt: new Date(fiveHourReset * 1000).toISOString() },

@@ -2,7 +2,7 @@ import t from 'tap'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  MAX_USAGE_FILE_BYTES, WINDOW_WITHOUT_RESET_MS, currentWindows, parseUsageFile, usageFromStatusLine, writeUsageFile, type UsageFile,
+  MAX_USAGE_FILE_BYTES, USAGE_SCHEMA_VERSION, WINDOW_WITHOUT_RESET_MS, currentWindows, parseUsageFile, usageFromStatusLine, writeUsageFile, type UsageFile,
 } from '../../src/usage/usage-file.js'
 
 const NOW = Date.parse('2026-11-25T12:00:00Z')
@@ -10,13 +10,14 @@ const NOW = Date.parse('2026-11-25T12:00:00Z')
 t.test('constants are pinned', async t => {
   t.equal(MAX_USAGE_FILE_BYTES, 64 * 1024)
   t.equal(WINDOW_WITHOUT_RESET_MS, 5 * 3600_000)
+  t.equal(USAGE_SCHEMA_VERSION, 1, 'changes on purpose only, with schemas/usage.schema.json')
 })
 
 t.test('usageFromStatusLine, table-driven', async t => {
   const limits = (five: unknown, seven: unknown) => ({ session_id: 'abc', rate_limits: { five_hour: five, seven_day: seven } })
   const cases: Array<[string, unknown, Partial<UsageFile> | null]> = [
     ['Claude Code 2.1.331 shape', limits({ used_percentage: 42, resets_at: 1795584744 }, { used_percentage: 10, resets_at: 1795667544 }), {
-      source: 'statusline', updatedAt: '2026-11-25T12:00:00.000Z', sessionId: 'abc',
+      schema: 1, source: 'statusline', updatedAt: '2026-11-25T12:00:00.000Z', sessionId: 'abc',
       fiveHour: { usedPercentage: 42, resetsAt: '2026-11-25T05:32:24.000Z' },
       sevenDay: { usedPercentage: 10, resetsAt: '2026-11-26T04:32:24.000Z' },
     }],
@@ -39,15 +40,18 @@ t.test('usageFromStatusLine, table-driven', async t => {
 })
 
 t.test('parseUsageFile', async t => {
-  const good: UsageFile = { source: 'statusline', updatedAt: '2026-11-25T12:00:00.000Z', fiveHour: { usedPercentage: 42, resetsAt: null }, sevenDay: null, sessionId: 'abc' }
+  const good: UsageFile = { schema: 1, source: 'statusline', updatedAt: '2026-11-25T12:00:00.000Z', fiveHour: { usedPercentage: 42, resetsAt: null }, sevenDay: null, sessionId: 'abc' }
   t.same(parseUsageFile(JSON.stringify(good)), { ok: true, usage: good })
   t.same(parseUsageFile(JSON.stringify({ ...good, sessionId: 5, sevenDay: undefined })), {
-    ok: true, usage: { source: 'statusline', updatedAt: good.updatedAt, fiveHour: good.fiveHour, sevenDay: null },
+    ok: true, usage: { schema: 1, source: 'statusline', updatedAt: good.updatedAt, fiveHour: good.fiveHour, sevenDay: null },
   }, 'a bad sessionId is dropped, a missing window is null')
+  const { schema: _none, ...written01 } = good
+  t.same(parseUsageFile(JSON.stringify(written01)), { ok: true, usage: good }, 'a file of version 0.1 (no schema) is read as schema 1')
   const bad: Array<[string, string, RegExp]> = [
     ['not JSON', '{', /not JSON/],
     ['array', '[]', /not an object/],
     ['wrong source', JSON.stringify({ ...good, source: 'x' }), /source/],
+    ['a schema this version does not know', JSON.stringify({ ...good, schema: 2 }), /usage.json has schema 2; this version reads 1/],
     ['no updatedAt', JSON.stringify({ ...good, updatedAt: 'yesterday' }), /updatedAt/],
     ['window not an object', JSON.stringify({ ...good, fiveHour: 42 }), /malformed window/],
     ['percentage missing', JSON.stringify({ ...good, fiveHour: { resetsAt: null } }), /malformed window/],
@@ -61,7 +65,7 @@ t.test('parseUsageFile', async t => {
 
 t.test('currentWindows drops windows that have reset', async t => {
   const usage = (updatedAgo: number, five: string | null, seven: string | null): UsageFile => ({
-    source: 'statusline', updatedAt: new Date(NOW - updatedAgo).toISOString(),
+    schema: 1, source: 'statusline', updatedAt: new Date(NOW - updatedAgo).toISOString(),
     fiveHour: { usedPercentage: 42, resetsAt: five }, sevenDay: { usedPercentage: 10, resetsAt: seven },
   })
   const later = '2026-11-25T13:00:00.000Z'
@@ -77,7 +81,7 @@ t.test('currentWindows drops windows that have reset', async t => {
 t.test('writeUsageFile creates the home folder and replaces the file', async t => {
   const root = t.testdir()
   const path = join(root, 'deep', 'er', 'usage.json')
-  const usage: UsageFile = { source: 'statusline', updatedAt: new Date(NOW).toISOString(), fiveHour: null, sevenDay: { usedPercentage: 1, resetsAt: null } }
+  const usage: UsageFile = { schema: 1, source: 'statusline', updatedAt: new Date(NOW).toISOString(), fiveHour: null, sevenDay: { usedPercentage: 1, resetsAt: null } }
   writeUsageFile(path, usage)
   t.same(JSON.parse(readFileSync(path, 'utf8')), usage)
   t.equal(statSync(path).mode & 0o777, 0o600)

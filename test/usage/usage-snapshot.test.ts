@@ -11,7 +11,7 @@ const NOW = Date.parse('2026-11-25T12:00:00Z')
 const RESET = '2026-11-25T14:00:00.000Z'
 
 function file(updatedAgoMs: number, fiveHour: UsageFile['fiveHour'] = { usedPercentage: 42, resetsAt: RESET }): UsageFile {
-  return { source: 'statusline', updatedAt: new Date(NOW - updatedAgoMs).toISOString(), fiveHour, sevenDay: { usedPercentage: 10, resetsAt: null } }
+  return { schema: 1, source: 'statusline', updatedAt: new Date(NOW - updatedAgoMs).toISOString(), fiveHour, sevenDay: { usedPercentage: 10, resetsAt: null } }
 }
 
 const fresh = assessUsage(file(60_000), NOW)

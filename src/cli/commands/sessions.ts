@@ -6,7 +6,7 @@ import type { CliIo } from '../cli-io.js'
 import { tildePath } from '../format-path.js'
 import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'
 import { printJson } from '../json-output.js'
-import { compareUpdatedDesc, isPending, readSessions, type PublicSession } from '../read-sessions.js'
+import { compareUpdatedDesc, waitsForRetry, readSessions, type PublicSession } from '../read-sessions.js'
 import { resolveSessionId } from '../resolve-session-id.js'
 import { problemLines, type ReadCommandOptions } from './status.js'
 
@@ -88,6 +88,6 @@ function limitText(limit: PublicSession['limit']): string {
 function retryText(s: PublicSession, now: number): string {
   if (!s.retryAt) return NO_VALUE
   const when = formatLocalTime(s.retryAt)
-  const countdown = isPending(s) ? formatRetryTime(s.retryAt, now) + ', ' : ''
+  const countdown = waitsForRetry(s) ? formatRetryTime(s.retryAt, now) + ', ' : ''
   return `${when} (${countdown}${s.retrySource ?? 'unknown source'})`
 }

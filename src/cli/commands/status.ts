@@ -8,7 +8,7 @@ import { keepTail, tildePath } from '../format-path.js'
 import { formatTable } from '../format-table.js'
 import { formatLocalTime, formatRetryTime, localZoneName, NO_VALUE } from '../format-time.js'
 import { printJson } from '../json-output.js'
-import { compareWaitingFirst, isPending, readSessions, type PublicSession, type SessionProblem } from '../read-sessions.js'
+import { compareWaitingFirst, waitsForRetry, readSessions, type PublicSession, type SessionProblem } from '../read-sessions.js'
 import { supervisorLine, supervisorState } from '../supervisor-state.js'
 
 export interface ReadCommandOptions {
@@ -51,7 +51,7 @@ function statusRow(s: PublicSession, now: number, home: string | undefined): str
     keepTail(tildePath(s.cwd, home), PROJECT_COLUMN_MAX),
     s.limit?.kind ?? NO_VALUE,
     formatLocalTime(s.limit?.resetAt),
-    isPending(s) ? formatRetryTime(s.retryAt, now) : NO_VALUE,
+    waitsForRetry(s) ? formatRetryTime(s.retryAt, now) : NO_VALUE,
     String(s.attempts ?? 0),
     shortRun(s.lastRun),
   ]
