@@ -30,7 +30,7 @@ const journalLine = {
   error: 'rate_limit', errorDetails: '429', agentId: 'a1', agentType: 'general-purpose', lastAssistantMessage: 'limit',
   message: 'Claude is waiting for your input', notificationType: 'idle_prompt', resetAt: Date.parse(AT) + 3_600_000,
   claudePid: 4242, tmuxPane: '%3', permissionMode: 'acceptEdits', runAttempt: 1, promptLength: 12, truncated: ['message'],
-  recovered: 'transcript', attempt: 1, mode: 'spawn', exitCode: 0, limited: false, pid: 4343, marked: true, sent: true,
+  recovered: 'transcript', attempt: 1, mode: 'spawn', exitCode: 0, limited: false, pid: 4343, marked: true, manual: true, sent: true,
   outcome: 'completed', details, usedPercentage: 42, notBefore: Date.parse(AT) + 60_000,
 } satisfies Required<JournalRecord>
 
