@@ -36,7 +36,7 @@ import { STRIPPED, builds, strippedFromParent } from './supervisor-bench-lib.mjs
 const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)))
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
 const APPEND = join(ROOT, 'dist', 'src', 'journal', 'append-record.js')
-const HOME_PATHS = join(ROOT, 'dist', 'src', 'journal', 'home-paths.js')
+const HOME_PATHS = join(ROOT, 'dist', 'src', 'home', 'home-paths.js')
 const QUICK = process.argv.includes('--quick')
 
 const P = QUICK

@@ -121,8 +121,9 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     // Lines and spool files written during the replay, before the watchers were up.
     supervisor.promoteSpool()
     await supervisor.catchUp(watcher.reconcile())
-    timers.push(setInterval(() => void usage.refresh(Date.now()), config.monitorIntervalMs))
-    void usage.refresh(Date.now())
+    const refreshUsage = () => void usage.refresh(Date.now(), { waiting: supervisor.hasPending })
+    timers.push(setInterval(refreshUsage, config.monitorIntervalMs))
+    refreshUsage()
     timers.push(setInterval(() => void supervisor.tick(), config.monitorIntervalMs))
     timers.push(
       setInterval(() => {

@@ -4,6 +4,7 @@
 import { DEFAULT_RETRY_POLICY, staggerRetryAt, type RetryPolicyConfig } from '../../state/retry-policy.js'
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
+import { isPendingState } from './schedule-entry.js'
 import { newRecord, parseJournalLine } from '../journal/event-record.js'
 import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import { promoteSpool } from '../journal/promote-spool.js'
@@ -137,6 +138,12 @@ export class Supervisor {
     for (const id of this.sessions.keys()) await this.check(id)
     await this.writer.flush()
     this.scheduleSummary()
+  }
+
+  /** Some session waits for a limit or runs a resume: usage figures matter now. */
+  get hasPending(): boolean {
+    for (const runtime of this.sessions.values()) if (isPendingState(runtime.state)) return true
+    return false
   }
 
   /** True until every session is restored: the API serves meanwhile, /health says "starting". */

@@ -5,6 +5,9 @@ import { CcusageSource, ccusageBin } from '../usage/ccusage-source.js'
 import { bestUsage, readUsage, type BestUsage } from '../usage/usage-snapshot.js'
 import type { Logger } from '../home/logger.js'
 
+/** How much less often ccusage runs while no session waits for a reset. */
+export const IDLE_SLOWDOWN = 10
+
 export class UsageWatch {
   current: BestUsage | null = null
   private readonly ccusage: CcusageSource
@@ -18,12 +21,15 @@ export class UsageWatch {
     this.ccusage = new CcusageSource({ bin: ccusageBin(env), env })
   }
 
-  async refresh(now: number): Promise<void> {
+  /** `waiting`: some session waits for a limit to reset, so the figure matters now. */
+  async refresh(now: number, { waiting = true }: { waiting?: boolean } = {}): Promise<void> {
     try {
       const exact = await readUsage(this.paths, now)
-      // ccusage only when the status line has nothing fresh: it reads every transcript.
+      // ccusage only when the status line has nothing fresh: it reads every transcript. With no
+      // session waiting, the estimate is only shown, and a tenth as fresh is fresh enough.
       const fresh = exact.status === 'ok' && !exact.stale
-      const estimate = fresh ? null : await this.ccusage.poll({ now, intervalMs: this.intervalMs })
+      const intervalMs = waiting ? this.intervalMs : this.intervalMs * IDLE_SLOWDOWN
+      const estimate = fresh ? null : await this.ccusage.poll({ now, intervalMs })
       if (estimate?.newFailure && estimate.usage.status === 'unknown') this.log.info('usage estimate unavailable', { reason: estimate.usage.reason })
       this.current = bestUsage(exact, estimate?.usage ?? this.ccusage.latest())
     } catch (error) {

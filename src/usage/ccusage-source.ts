@@ -169,6 +169,9 @@ export function runCcusage(options: CcusageRunOptions): Promise<CcusageUsage> {
   })
 }
 
+/** After n failures in a row the next run waits 2^n intervals, at most 2^5 (16 min at 30 s). */
+export const MAX_BACKOFF_DOUBLINGS = 5
+
 export interface CcusagePoll {
   usage: CcusageUsage
   /** ccusage ran for this poll (false: the cached figure, the interval has not passed) */
@@ -184,6 +187,7 @@ export interface CcusagePoll {
 export class CcusageSource {
   private last: { at: number; usage: CcusageUsage } | null = null
   private running: Promise<CcusagePoll> | null = null
+  private failures = 0
 
   constructor(private readonly options: Omit<CcusageRunOptions, 'now'> = {}) {}
 
@@ -194,12 +198,16 @@ export class CcusageSource {
 
   poll({ now, intervalMs }: { now: number; intervalMs: number }): Promise<CcusagePoll> {
     if (this.running) return this.running
-    if (this.last && now - this.last.at < intervalMs && now >= this.last.at) {
+    // A ccusage that keeps failing (no transcripts, not installed) is asked less and less often:
+    // each run is a Node start, and an idle supervisor should cost next to nothing.
+    const wait = intervalMs * 2 ** Math.min(this.failures, MAX_BACKOFF_DOUBLINGS)
+    if (this.last && now - this.last.at < wait && now >= this.last.at) {
       return Promise.resolve({ usage: this.last.usage, ran: false, newFailure: false })
     }
     const previous = this.last?.usage ?? null
     this.running = runCcusage({ ...this.options, now }).then(usage => {
       this.last = { at: now, usage }
+      this.failures = usage.status === 'unknown' ? this.failures + 1 : 0
       this.running = null
       const newFailure = usage.status === 'unknown' && (previous?.status !== 'unknown' || previous.code !== usage.code)
       return { usage, ran: true, newFailure }

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  CCUSAGE_MAX_BUFFER, CCUSAGE_TIMEOUT_MS, CcusageSource, DEFAULT_CCUSAGE_BIN, ccusageArgs, ccusageBin, parseCcusageBlocks,
+  CCUSAGE_MAX_BUFFER, CCUSAGE_TIMEOUT_MS, CcusageSource, MAX_BACKOFF_DOUBLINGS, DEFAULT_CCUSAGE_BIN, ccusageArgs, ccusageBin, parseCcusageBlocks,
   runCcusage, type CcusageEstimate,
 } from '../../src/usage/ccusage-source.js'
 
@@ -220,11 +220,22 @@ t.test('CcusageSource: at most once per interval, new failures flagged once', as
   t.match(await source.poll({ now: 30_000, intervalMs: 30_000 }), { ran: true, usage: { status: 'ok' } })
   t.match(await source.poll({ now: 60_000, intervalMs: 30_000 }), { ran: true, newFailure: true, usage: { status: 'unknown', code: 'failed' } }, 'third run fails: new')
   t.equal(source.latest()?.status, 'unknown')
-  t.match(await source.poll({ now: 90_000, intervalMs: 30_000 }), { ran: true, usage: { status: 'ok' } }, 'recovered')
+  t.match(await source.poll({ now: 90_000, intervalMs: 30_000 }), { ran: false, usage: { status: 'unknown' } }, 'after a failure: two intervals')
+  t.match(await source.poll({ now: 120_000, intervalMs: 30_000 }), { ran: true, usage: { status: 'ok' } }, 'recovered')
   t.equal(runs(), 4)
+  t.match(await source.poll({ now: 150_000, intervalMs: 30_000 }), { ran: true }, 'a success resets the wait to one interval')
 
   const missing = new CcusageSource({ bin: '/nonexistent/ccusage', env: {} })
   t.match(await missing.poll({ now: 0, intervalMs: 10 }), { newFailure: true, usage: { code: 'missing' } })
-  t.match(await missing.poll({ now: 10, intervalMs: 10 }), { ran: true, newFailure: false, usage: { code: 'missing' } }, 'the same failure again: not new')
+  t.match(await missing.poll({ now: 20, intervalMs: 10 }), { ran: true, newFailure: false, usage: { code: 'missing' } }, 'the same failure again: not new')
   t.match(await missing.poll({ now: 5, intervalMs: 10 }), { ran: true }, 'a clock that went back runs again')
+})
+
+t.test('CcusageSource: a ccusage that keeps failing is asked less and less often, up to 2^5 intervals', async t => {
+  const missing = new CcusageSource({ bin: '/nonexistent/ccusage', env: {} })
+  const ranAt: number[] = []
+  for (let now = 0; now <= 200 * 10; now += 10) if ((await missing.poll({ now, intervalMs: 10 })).ran) ranAt.push(now)
+  const gaps = ranAt.slice(1).map((at, i) => at - ranAt[i]!)
+  t.same(gaps.slice(0, 6), [20, 40, 80, 160, 320, 320], 'doubling, then capped at 32 intervals')
+  t.equal(MAX_BACKOFF_DOUBLINGS, 5)
 })
