@@ -25,12 +25,23 @@ function benchEnv() {
   return env
 }
 
+let current = null
+// Whoever started this run may be killed without a chance to stop it (a test's time limit): a run
+// whose parent is gone stops its bench and itself, instead of loading the machine for nobody.
+const parent = process.ppid
+setInterval(() => {
+  if (process.ppid === parent) return
+  current?.kill('SIGTERM')
+  process.exit(1)
+}, 1000).unref()
+
 function run(file) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, file), ...(quick ? ['--quick'] : [])], {
       env: benchEnv(),
       stdio: 'inherit',
     })
+    current = child
     child.on('error', (error) => {
       console.error(`bench: cannot start ${file}: ${error.message}`)
       resolve(1)

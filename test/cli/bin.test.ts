@@ -2,8 +2,7 @@
 // run through a symlink, and supervisor start/stop with the real supervisor.
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isProcessAlive } from '../../src/os/process-identity.js'
@@ -99,11 +98,8 @@ if (!existsSync(bin)) {
     t.same(r, { code: 0, stdout: `${pkg.version}\n`, stderr: '' })
   })
 
-  // Turns itself on once `supervisor run` works.
-  const skip = (await supervisorRunProbe()) ?? false
   t.test('the package bin (bin/session-retry.cjs) loads this CLI', async t => {
     const packageBin = join(repoRoot, 'bin', 'session-retry.cjs')
-    if (!existsSync(packageBin)) return t.pass('no separate package bin')
     const home = processDir(t)
     t.same(await node([packageBin, '--version'], { SESSION_RETRY_HOME: home }), { code: 0, stdout: `${pkg.version}\n`, stderr: '' })
     const usage = await node([packageBin, 'resume'], { SESSION_RETRY_HOME: home })
@@ -111,7 +107,7 @@ if (!existsSync(bin)) {
     t.match(usage.stderr, /^session-retry: missing required argument 'session-id'[^\n]*\n$/)
   })
 
-  t.test('supervisor start twice, status, stop: the real supervisor', { skip }, async t => {
+  t.test('supervisor start twice, status, stop: the real supervisor', async t => {
     const home = processDir(t)
     const env = { ...SUPERVISOR_ENV, SESSION_RETRY_HOME: home }
     t.teardown(() => node([bin, 'supervisor', 'stop'], env))
@@ -139,39 +135,4 @@ if (!existsSync(bin)) {
     t.same(again, { code: 0, stdout: 'supervisor: not running\n', stderr: '' })
     t.match(readFileSync(join(home, 'logs', 'supervisor.out'), 'utf8'), /supervisor: ready \(pid \d+/)
   })
-}
-
-/**
- * Runs `supervisor run` on a scratch home until it is ready (then stops it) or exits. Returns why the start/stop
- * test must be skipped (the supervisor is not implemented yet), or null.
- */
-async function supervisorRunProbe(): Promise<string | null> {
-  const home = mkdtempSync(join(tmpdir(), 'session-retry-probe-'))
-  try {
-    return await probe({ ...SUPERVISOR_ENV, SESSION_RETRY_HOME: home })
-  } finally {
-    rmSync(home, { recursive: true, force: true })
-  }
-}
-
-async function probe(env: NodeJS.ProcessEnv): Promise<string | null> {
-  const child = spawn(process.execPath, [bin, 'supervisor', 'run'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', d => (output += d))
-  child.stderr.on('data', d => (output += d))
-  const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  const ready = new Promise<'ready'>(resolve => child.stdout.on('data', () => output.includes('supervisor: ready') && resolve('ready')))
-  const first = await Promise.race([ready, exited])
-  if (first === 'ready') {
-    child.kill('SIGTERM')
-    await exited
-  }
-  clearTimeout(timer)
-  if (first !== 'ready' && /not implemented/.test(output)) return `supervisor run is not implemented yet: ${output.trim()}`
-  if (first !== 'ready') throw new Error(`supervisor run exited with ${first} before it was ready:\n${output}`)
-  return null
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { appendRecord } from '../../src/journal/append-record.js'
 import { parseJournalLine, type JournalRecord } from '../../src/journal/event-record.js'
@@ -14,6 +14,8 @@ t.test('appends one line per record, 0600', async t => {
   const lines = readFileSync(join(paths.eventsDir, 's1.jsonl'), 'utf8').split('\n')
   t.same(lines.slice(0, 2).map(l => JSON.parse(l).id), ['a', 'b'])
   t.equal(lines[2], '')
+  t.equal(statSync(join(paths.eventsDir, 's1.jsonl')).mode & 0o777, 0o600, 'the journal is 0600')
+  t.equal(statSync(paths.eventsDir).mode & 0o777, 0o700, 'its folder is 0700')
 })
 
 t.test('a line torn by an earlier failure does not swallow the next record', async t => {

@@ -1,4 +1,4 @@
-// statuslineMain with a fake io, and the hook entry imported cold, so a failure at import time shows here.
+// statuslineMain with a fake io. The entry itself runs as a real process in statusline-process.test.ts.
 import t from 'tap'
 import { join } from 'node:path'
 import { STDIN_TIMEOUT_MS, processStatuslineIo, statuslineMain, type StatuslineIo } from '../../src/usage/statusline-main.js'
@@ -44,17 +44,4 @@ t.test('processStatuslineIo uses the process', async t => {
   t.type(io.readInput, 'function')
   io.write('') // nothing to write: does not touch tap's output
   t.ok(Math.abs(io.now() - Date.now()) < 1000)
-})
-
-t.test('hooks/statusline.ts imported cold runs statuslineMain and sets the exit code', async t => {
-  const exitCode = process.exitCode
-  t.teardown(() => void (process.exitCode = exitCode))
-  let ran = 0
-  process.exitCode = 7
-  await t.mockImport('../../hooks/statusline.js', {
-    '../../src/usage/statusline-main.js': { statuslineMain: async () => (ran++, 0) },
-  })
-  await new Promise(resolve => setImmediate(resolve))
-  t.equal(ran, 1)
-  t.equal(process.exitCode, 0)
 })
