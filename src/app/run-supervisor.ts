@@ -17,7 +17,7 @@ import { Supervisor } from '../supervisor/supervisor.js'
  * whatever the watchers reported. Rarely: they are the safety net, and every wake-up of an idle
  * supervisor costs about as much as the work it does.
  */
-export const RECONCILE_MS = 10_000
+export const RECONCILE_MS = 30_000
 
 export interface SupervisorRunOptions {
   /** Resolves when the supervisor should stop (the CLI passes one tied to SIGTERM/SIGINT). */
