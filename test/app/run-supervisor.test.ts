@@ -3,24 +3,13 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { cliMain } from '../helpers/supervisor-process.js'
 import { processDir } from '../helpers/process-dir.js'
+import { freePort } from '../helpers/free-port.js'
 
 const SESSIONS = 3000
 const LINES = 25
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Journals long enough that replaying them takes a while; every tenth session ends on a limit whose transcript is gone. */
 function writeJournals(eventsDir: string): void {

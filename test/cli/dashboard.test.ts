@@ -4,7 +4,7 @@
 import t from 'tap'
 import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { captureIo } from '../../src/cli/cli-io.js'
 import { handoffPage } from '../../src/cli/commands/dashboard.js'
@@ -12,19 +12,9 @@ import { homePaths } from '../../src/home/home-paths.js'
 import { startSupervisor } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { processDir } from '../helpers/process-dir.js'
+import { freePort } from '../helpers/free-port.js'
 
 const { main } = await import('../../src/cli/main.js')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function run(argv: string[], env: NodeJS.ProcessEnv) {
   const io = captureIo({ env })

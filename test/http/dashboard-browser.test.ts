@@ -8,7 +8,6 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { appendRecord } from '../../src/journal/append-record.js'
 import { homePaths, sessionFile, type HomePaths } from '../../src/home/home-paths.js'
@@ -17,6 +16,7 @@ import { repoRoot } from '../helpers/hook-process.js'
 import { cliMain, startSupervisor, type SupervisorProcess } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { processDir } from '../helpers/process-dir.js'
+import { freePort } from '../helpers/free-port.js'
 
 const SCREENSHOTS = join(repoRoot, '.tap', 'dashboard-screenshots')
 /** A supervisor holding hundreds of sessions has been seen to outlive SIGTERM; it is killed after this. */
@@ -53,17 +53,6 @@ async function stopWithin(t: Test, supervisor: SupervisorProcess, ms: number): P
   if (outcome !== 'late') return
   t.comment(`the supervisor was still running ${ms} ms after SIGTERM; killed`)
   await supervisor.kill()
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /**

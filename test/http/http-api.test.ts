@@ -4,7 +4,7 @@ import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendRecord } from '../../src/journal/append-record.js'
@@ -15,6 +15,7 @@ import { Supervisor } from '../../src/supervisor/supervisor.js'
 import { HTTP_HOST, SERVER_LIMITS, startHttpApi } from '../../src/http/http-api.js'
 import { MAX_BODY_BYTES } from '../../src/http/read-body.js'
 import { processDir } from '../helpers/process-dir.js'
+import { freePort } from '../helpers/free-port.js'
 
 /** The subtest type `t.test` callbacks receive (its last overload is `test(cb)`). */
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
@@ -534,17 +535,6 @@ t.test('same ports: one server; a port in use is a clear error; close() frees th
   await w.api.close()
   await t.rejects(fetch(`http://127.0.0.1:${port}/health`), 'nothing listens after close()')
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Writes raw bytes, returns everything the server sends until it closes (or 3 s pass). */
 function rawExchange(port: number, data: string): Promise<string> {
