@@ -2,7 +2,7 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendRecord } from '../../src/journal/append-record.js'
@@ -13,15 +13,15 @@ import { Supervisor } from '../../src/supervisor/supervisor.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { processDir } from '../helpers/process-dir.js'
 
-async function world(t: Test) {
+async function world(t: Test, { env = {}, now = Date.now }: { env?: Record<string, string>; now?: () => number } = {}) {
   const home = join(processDir(t, { home: {} }), 'home')
   // Registered after processDir: teardowns run last-registered first, so the supervisor stops
   // before its folder is removed.
   let stop = async () => {}
   t.teardown(() => stop())
-  const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
+  const config = loadConfig({ SESSION_RETRY_HOME: home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false', ...env })
   const paths = homePaths(home)
-  const supervisor = new Supervisor({ config, paths, log: createFileLogger(paths.supervisorLog, 'info'), now: Date.now, timeZone: 'UTC' })
+  const supervisor = new Supervisor({ config, paths, log: createFileLogger(paths.supervisorLog, 'info'), now, timeZone: 'UTC' })
   stop = () => supervisor.stop()
   return { home, paths, supervisor }
 }
@@ -108,4 +108,39 @@ t.test('a staggered retry moves back when the session it yielded to is no longer
   t.equal(retry(second), base, 'back to its own time, the other one gone')
   t.not(supervisor.sessions.get(second)!.context.retrySource, 'stagger')
   t.match(supervisor.sessions.get(second)!.context.reasons.join('\n'), /staggering removed/)
+})
+
+t.test('a controllable clock: scheduled until the reset, then one resume that completes', async t => {
+  // The supervisor in-process on a clock the test moves; the resumed `claude` is a stand-in script
+  // that answers --version and prints a successful JSON result.
+  const dir = processDir(t, { project: {} })
+  const claude = join(dir, 'claude')
+  writeFileSync(claude, `#!/bin/sh\ncase "$1" in --version) echo "2.1.331 (Claude Code)"; exit 0;; esac\necho '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","total_cost_usd":0.01}'\n`, { mode: 0o755 })
+  let clock = Date.parse('2026-11-28T09:00:00Z')
+  const { paths, supervisor } = await world(t, { now: () => clock, env: { SESSION_RETRY_CLAUDE_INTEGRATION: 'true', SESSION_RETRY_CLAUDE_BIN: claude, SESSION_RETRY_STAGGER: '0' } })
+  await supervisor.restoreAll()
+  const id = randomUUID()
+  const at = (ms: number, fields: Record<string, unknown>, event: string) => ({ ...record(id, event, fields), ts: new Date(ms).toISOString() })
+  const resetAt = clock + 3_600_000
+  appendRecord(paths, at(clock, { cwd: join(dir, 'project'), source: 'startup' }, 'SessionStart'))
+  appendRecord(paths, at(clock, { message: "You've hit your session limit", resetAt }, 'LimitReported'))
+  appendRecord(paths, at(clock, { reason: 'other' }, 'SessionEnd'))
+  await supervisor.refresh(id)
+  const session = supervisor.sessions.get(id)!
+  t.equal(session.state, 'scheduled')
+  const retryAt = session.context.retryAt!
+  t.ok(retryAt >= resetAt, `the retry (${new Date(retryAt).toISOString()}) is not before the reset`)
+
+  clock = retryAt - 1
+  await supervisor.tick()
+  t.equal(session.state, 'scheduled', 'a millisecond early: still waiting')
+
+  clock = retryAt
+  await supervisor.tick()
+  await waitFor(() => session.state === 'active', { what: 'the resumed run to complete' })
+  t.match(session.context.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed', exitCode: 0 })
+  const starts = readFileSync(sessionFile(paths, id, 'journal'), 'utf8').split('\n').filter(line => line.includes('"ResumeStarted"'))
+  t.equal(starts.length, 1, 'started once')
+  await supervisor.tick()
+  t.equal(readFileSync(sessionFile(paths, id, 'journal'), 'utf8').split('\n').filter(line => line.includes('"ResumeStarted"')).length, 1, 'a later tick starts nothing more')
 })
