@@ -8,7 +8,10 @@ import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import { ensureHomeDir } from '../home/safe-dirs.js'
 import { openAppendSync } from '../home/safe-files.js'
 
-export function appendRecord(paths: HomePaths, record: JournalRecord): void {
+/** The one write() of a line; a test passes its own to see a short write or a failing disk. */
+export type WriteLine = (fd: number, bytes: Buffer) => number
+
+export function appendRecord(paths: HomePaths, record: JournalRecord, write: WriteLine = writeSync): void {
   const file = sessionFile(paths, record.sessionId, 'journal')
   ensureHomeDir(paths.home, paths.eventsDir)
   const fd = openAppendSync(file, { read: true })
@@ -16,7 +19,7 @@ export function appendRecord(paths: HomePaths, record: JournalRecord): void {
     // A line torn by an earlier full disk must not swallow this one: start on a fresh line.
     const prefix = endsMidLine(fd) ? '\n' : ''
     const bytes = Buffer.from(prefix + serializeRecord(record))
-    const written = writeSync(fd, bytes)
+    const written = write(fd, bytes)
     if (written !== bytes.length) {
       throw Object.assign(new Error(`short write to ${file} (${written} of ${bytes.length} bytes)`), { code: 'ESHORTWRITE' })
     }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { appendRecord } from '../../src/journal/append-record.js'
 import { parseJournalLine, type JournalRecord } from '../../src/journal/event-record.js'
@@ -45,4 +45,21 @@ t.test('a symlinked events folder is refused, and its target left alone', async 
   symlinkSync(join(dir, 'elsewhere'), paths.eventsDir)
   t.throws(() => appendRecord(paths, record('x')), { code: 'EUNSAFE', message: /events is a symbolic link/ })
   t.same(readdirSync(join(dir, 'elsewhere')), [])
+})
+
+t.test('a short write and a failing disk: an error that says so, the journal left to the next writer', async t => {
+  const paths = homePaths(join(t.testdir(), 'home'))
+  appendRecord(paths, record('before'))
+  const file = join(paths.eventsDir, 's1.jsonl')
+  // Half the line reaches the disk, as on a disk that fills up mid-write.
+  const half = (fd: number, bytes: Buffer) => writeSync(fd, bytes.subarray(0, bytes.length >> 1))
+  t.throws(() => appendRecord(paths, record('torn'), half), { code: 'ESHORTWRITE', message: /short write to .*s1\.jsonl \(\d+ of \d+ bytes\)/ })
+  const full = () => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+  }
+  t.throws(() => appendRecord(paths, record('lost'), full), { code: 'ENOSPC' })
+  appendRecord(paths, record('after'))
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  t.same(lines.map(line => parseJournalLine(line).ok), [true, false, true], 'the torn half stands alone; the next record starts a fresh line')
+  t.equal(JSON.parse(lines[2]!).id, 'after')
 })
