@@ -82,7 +82,7 @@ function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   program
     .command('schedules')
-    .description('pending schedules (sessions that are limited, scheduled or due), soonest first')
+    .description('pending schedules (sessions limited, scheduled or due, and resumes under way), soonest first')
     .addOption(json())
     .action(async (options: { json?: boolean }) => {
       const { schedulesCommand } = await import('./commands/schedules.js')
