@@ -7,7 +7,7 @@
 // this one in the same run, as "before", and print both figures.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -157,3 +157,27 @@ export const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a')
 export const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a')
 export const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a')
 export const mib = (kb) => kb / 1024
+
+/**
+ * What a bench leaves behind goes, whatever ends it (the end, an error, a signal): its child
+ * processes are killed and its temporary folder removed. Set `tempRoot` once it is made;
+ * `cleanup()` does it at once.
+ */
+export function scratchSpace(name) {
+  const scratch = { children: new Set(), tempRoot: null, cleanup: () => {} }
+  const cleanup = () => {
+    for (const child of scratch.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    if (scratch.tempRoot) rmSync(scratch.tempRoot, { recursive: true, force: true })
+    scratch.tempRoot = null
+  }
+  scratch.cleanup = cleanup
+  process.on('exit', cleanup)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      console.error(`${name}: ${signal}, cleaning up`)
+      cleanup()
+      process.exit(130)
+    })
+  }
+  return scratch
+}

@@ -17,29 +17,17 @@
 // Usage: node bench/supervisor-idle.bench.mjs [--quick]   (needs dist/: npm run build)
 // Output: a table, then a `summary:` block of `key: value` lines.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { mkdtempSync, realpathSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { STRIPPED, builds, cpuPercent, f1, f2, f3, mib, now, procSample, startSupervisor, strippedFromParent, writeJournals } from './supervisor-bench-lib.mjs'
+import { STRIPPED, builds, cpuPercent, f1, f2, f3, mib, now, procSample, startSupervisor, strippedFromParent, writeJournals, scratchSpace } from './supervisor-bench-lib.mjs'
 
 const QUICK = process.argv.includes('--quick')
 const P = QUICK ? { small: 10, large: 100, events: 20, settleS: 1, windowS: 3 } : { small: 10, large: 1000, events: 40, settleS: 45, windowS: 60 }
 
-const children = new Set()
-let tempRoot = null
-function cleanup() {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true })
-  tempRoot = null
-}
-process.on('exit', cleanup)
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    cleanup()
-    process.exit(130)
-  })
-}
+const scratch = scratchSpace('supervisor-idle bench')
+const children = scratch.children
 
 /** A bare Node process that sleeps: the floor every figure is compared with. */
 function startBare() {
@@ -52,7 +40,7 @@ function startBare() {
 async function main() {
   const list = builds()
   const load0 = loadavg()[0]
-  tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-idle-')))
+  scratch.tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-idle-')))
   console.log('# idle supervisor benchmark')
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}; builds: ${list.map((b) => `${b.label} ${b.root}`).join(', ')}`)
   console.log(`env: ${STRIPPED.join(', ')} and SESSION_RETRY_* unset in every process started${strippedFromParent.length ? ` (${strippedFromParent.join(', ')} was set here)` : ''}; supervisors with SESSION_RETRY_CLAUDE_INTEGRATION=false, SESSION_RETRY_PORT=0, default monitor interval (30 s)`)
@@ -61,7 +49,7 @@ async function main() {
   const runs = [{ label: 'bare node (setInterval)', key: 'bare', proc: startBare() }]
   for (const build of list) {
     for (const sessions of [P.small, P.large]) {
-      const home = join(tempRoot, `${build.label}-${sessions}`)
+      const home = join(scratch.tempRoot, `${build.label}-${sessions}`)
       writeJournals(home, { sessions, events: P.events })
       // First start replays and writes the state files; the measured one restores from them.
       const first = startSupervisor(build.cli, home, { children })
@@ -115,5 +103,5 @@ try {
   console.error(`supervisor-idle bench: ${error?.stack ?? error}`)
   process.exitCode = 1
 } finally {
-  cleanup()
+  scratch.cleanup()
 }

@@ -22,16 +22,16 @@
 // NODE_V8_COVERAGE and every SESSION_RETRY_* variable are removed from the processes it starts.
 // Output: tables, then a `summary:` block of `key: value` lines. Exit 1 when events are lost,
 // the supervisor does not catch up before a deadline, or it crashes.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, watch, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, watch, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { STRIPPED, builds, strippedFromParent } from './supervisor-bench-lib.mjs'
+import { STRIPPED, builds, strippedFromParent, scratchSpace, now, procSample, startSupervisor } from './supervisor-bench-lib.mjs'
 
 const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)))
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
@@ -51,7 +51,6 @@ const STATE_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\
 
 
 /** Wall clock in ms with sub-ms resolution, comparable across the processes of this run. */
-const now = () => performance.timeOrigin + performance.now()
 
 // ---------------------------------------------------------------- writer child (--writer)
 
@@ -80,21 +79,8 @@ if (process.argv[2] === '--writer') {
 
 // ---------------------------------------------------------------- clean-up, always
 
-const children = new Set()
-let tempRoot = null
-function cleanup() {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true })
-  tempRoot = null
-}
-process.on('exit', cleanup)
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    console.error(`supervisor-load bench: ${signal}, cleaning up`)
-    cleanup()
-    process.exit(130)
-  })
-}
+const scratch = scratchSpace('supervisor-load bench')
+const children = scratch.children
 
 // ---------------------------------------------------------------- small helpers
 
@@ -120,27 +106,6 @@ function rng(seed) {
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function clockTicksPerSecond() {
-  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
-  const n = Number(r.stdout?.trim())
-  return Number.isFinite(n) && n > 0 ? n : 100
-}
-const CLK_TCK = clockTicksPerSecond()
-
-/** VmRSS (kB) and utime+stime (s) of a live process, from /proc. */
-function procSample(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const cpu = (Number(rest[11]) + Number(rest[12])) / CLK_TCK
-    return { t: now(), rss, cpu }
-  } catch {
-    return null
   }
 }
 
@@ -170,67 +135,6 @@ class Sampler {
     let best = this.samples[0]
     for (const s of this.samples) if (s.t <= t) best = s
     return best
-  }
-}
-
-function supervisorEnv(home) {
-  const env = {}
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SESSION_RETRY_')) env[k] = v
-  return {
-    ...env,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_CLAUDE_INTEGRATION: 'false',
-    SESSION_RETRY_PORT: '0',
-    SESSION_RETRY_LOG_LEVEL: 'warn',
-  }
-}
-
-/** `supervisor run` as a child process; `ready` resolves with the time `supervisor: ready` was printed. */
-function startSupervisor(cli, home, readyTimeoutMs) {
-  const spawnedAt = now()
-  const child = spawn(process.execPath, [cli, 'supervisor', 'run'], { env: supervisorEnv(home), stdio: ['ignore', 'pipe', 'pipe'] })
-  children.add(child)
-  let output = ''
-  let readyAt = null
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: now() })))
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`supervisor not ready after ${readyTimeoutMs} ms:\n${output.slice(-2000)}`)), readyTimeoutMs)
-    const onData = (d) => {
-      output += d
-      if (readyAt === null && output.includes('supervisor: ready')) {
-        readyAt = now()
-        clearTimeout(timer)
-        resolve(readyAt)
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', onData)
-    child.on('error', (error) => reject(error))
-    exited.then(({ code, signal }) => {
-      clearTimeout(timer)
-      if (readyAt === null) reject(new Error(`supervisor exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`))
-    })
-  })
-  ready.catch(() => {})
-  return {
-    child,
-    pid: child.pid,
-    spawnedAt,
-    ready,
-    exited,
-    output: () => output,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      const t = now()
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      const result = await Promise.race([exited, sleep(20_000, null, { ref: false })])
-      if (!result) {
-        child.kill('SIGKILL')
-        await exited
-        return { code: 'SIGKILL after 20 s', clean: false, ms: now() - t }
-      }
-      return { code: result.code ?? result.signal, clean: result.code === 0, ms: result.at - t }
-    },
   }
 }
 
@@ -376,13 +280,13 @@ function stateMismatches(expected, states) {
 // ---------------------------------------------------------------- 1. load
 
 async function loadPhase(build) {
-  const home = join(tempRoot, `load-home-${build.label}`)
+  const home = join(scratch.tempRoot, `load-home-${build.label}`)
   const sessionsDir = join(home, 'sessions')
   mkdirSync(join(sessionsDir, 'events'), { recursive: true, mode: 0o700 })
   const total = P.rate * P.seconds
   const r = rng(20260101)
   const { plan, expected, touched, limitedSessions } = loadPlan(P.sessions, total, r)
-  const planFile = join(tempRoot, `load-plan-${build.label}.json`)
+  const planFile = join(scratch.tempRoot, `load-plan-${build.label}.json`)
   writeFileSync(planFile, JSON.stringify(plan))
   console.log(`\n## 1. load (${build.label}: ${build.root}): ${P.sessions} sessions (${touched} receive events; ${limitedSessions} end on a rate-limit StopFailure), ${P.rate} events/s for ${P.seconds} s = ${total} events`)
 
@@ -431,7 +335,7 @@ async function loadPhase(build) {
   }))
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })
 
-  const sup = startSupervisor(build.cli, home, 30_000)
+  const sup = startSupervisor(build.cli, home, { readyTimeoutMs: 30_000, children })
   const readyAt = await sup.ready
   const sampler = new Sampler(sup.pid)
   const atReady = sampler.sample()
@@ -617,7 +521,7 @@ async function loadPhase(build) {
 // ---------------------------------------------------------------- 2. restart
 
 async function restartPhase(build) {
-  const home = join(tempRoot, `restart-home-${build.label}`)
+  const home = join(scratch.tempRoot, `restart-home-${build.label}`)
   const sessionsDir = join(home, 'sessions')
   const { appendRecord } = await import(pathToFileURL(APPEND).href)
   const { homePaths } = await import(pathToFileURL(HOME_PATHS).href)
@@ -647,7 +551,7 @@ async function restartPhase(build) {
   const runs = []
   // a. replay: no state files.
   {
-    const sup = startSupervisor(build.cli, home, P.replayMs)
+    const sup = startSupervisor(build.cli, home, { readyTimeoutMs: P.replayMs, children })
     const sampler = new Sampler(sup.pid)
     const readyAt = await sup.ready
     const caught = await waitCaughtUp(home, P.catchUpMs, 100)
@@ -660,7 +564,7 @@ async function restartPhase(build) {
   {
     const mtimes = new Map()
     for (const name of readdirSync(sessionsDir)) if (STATE_RE.test(name)) mtimes.set(name, statSync(join(sessionsDir, name)).mtimeMs)
-    const sup = startSupervisor(build.cli, home, P.replayMs)
+    const sup = startSupervisor(build.cli, home, { readyTimeoutMs: P.replayMs, children })
     const sampler = new Sampler(sup.pid)
     const readyAt = await sup.ready
     const caught = await waitCaughtUp(home, P.catchUpMs, 100)
@@ -748,9 +652,9 @@ async function main() {
   }
   const list = builds()
   const load0 = loadavg()[0]
-  tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-supervisor-')))
+  scratch.tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-supervisor-')))
   console.log('# supervisor load and restart benchmark')
-  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}; temp home under ${tempRoot}; builds: ${list.map((b) => `${b.label} ${b.root}`).join(', ')}`)
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}; temp home under ${scratch.tempRoot}; builds: ${list.map((b) => `${b.label} ${b.root}`).join(', ')}`)
   console.log(`env: ${STRIPPED.join(', ')} and SESSION_RETRY_* unset in every process started${strippedFromParent.length ? ` (${strippedFromParent.join(', ')} was set here)` : ''}; supervisor with SESSION_RETRY_CLAUDE_INTEGRATION=false, SESSION_RETRY_PORT=0, SESSION_RETRY_LOG_LEVEL=warn`)
   const results = list.map((build) => ({ build }))
   for (const r of results) r.load = await loadPhase(r.build)
@@ -781,5 +685,5 @@ try {
   console.error(`supervisor-load bench: ${error?.stack ?? error}`)
   process.exitCode = 1
 } finally {
-  cleanup()
+  scratch.cleanup()
 }

@@ -8,30 +8,18 @@
 //
 // Usage: node bench/supervisor-startup.bench.mjs [--quick]   (needs dist/: npm run build)
 // Output: a table, then a `summary:` block of `key: value` lines.
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createServer } from 'node:net'
-import { STRIPPED, builds, f0, f1, f2, mib, now, procSample, startSupervisor, strippedFromParent, writeJournals } from './supervisor-bench-lib.mjs'
+import { STRIPPED, builds, f0, f1, f2, mib, now, procSample, startSupervisor, strippedFromParent, writeJournals, scratchSpace } from './supervisor-bench-lib.mjs'
 
 const QUICK = process.argv.includes('--quick')
 const P = QUICK ? { sessions: 200, events: 10, limited: 12, timeoutMs: 60_000 } : { sessions: 5000, events: 20, limited: 300, timeoutMs: 600_000 }
 
-const children = new Set()
-let tempRoot = null
-function cleanup() {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true })
-  tempRoot = null
-}
-process.on('exit', cleanup)
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    cleanup()
-    process.exit(130)
-  })
-}
+const scratch = scratchSpace('supervisor-startup bench')
+const children = scratch.children
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -97,18 +85,18 @@ async function startUp(build, home, ids) {
 async function main() {
   const list = builds()
   const load0 = loadavg()[0]
-  tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-startup-')))
+  scratch.tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-startup-')))
   console.log('# supervisor start-up benchmark')
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${f2(load0)} at start${QUICK ? ', --quick' : ''}; builds: ${list.map((b) => `${b.label} ${b.root}`).join(', ')}`)
   console.log(`env: ${STRIPPED.join(', ')} and SESSION_RETRY_* unset in every process started${strippedFromParent.length ? ` (${strippedFromParent.join(', ')} was set here)` : ''}; supervisors with SESSION_RETRY_CLAUDE_INTEGRATION=false`)
-  const pristine = join(tempRoot, 'pristine')
+  const pristine = join(scratch.tempRoot, 'pristine')
   const t0 = now()
   const { ids, lines } = writeJournals(pristine, { sessions: P.sessions, events: P.events, limitedEvery: Math.floor(P.sessions / P.limited), missingTranscript: true, endedAgoMs: 3600_000 })
   const limited = ids.filter((_, s) => s % Math.floor(P.sessions / P.limited) === 0).length
   console.log(`home: ${P.sessions} sessions × ${P.events} events = ${lines} lines (${limited} end on a rate-limit StopFailure whose transcript does not exist), written an hour ago, no state files; written in ${f0(now() - t0)} ms`)
   const results = []
   for (const build of list) {
-    const home = join(tempRoot, build.label)
+    const home = join(scratch.tempRoot, build.label)
     cpSync(pristine, home, { recursive: true })
     results.push(await startUp(build, home, ids))
   }
@@ -145,5 +133,5 @@ try {
   console.error(`supervisor-startup bench: ${error?.stack ?? error}`)
   process.exitCode = 1
 } finally {
-  cleanup()
+  scratch.cleanup()
 }
