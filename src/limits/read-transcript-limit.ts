@@ -123,3 +123,36 @@ function parseRow(line: Buffer): Row | null {
     return null // a torn last line, or garbage: skip it
   }
 }
+
+/** How far back from the end of a transcript the turn's last answer is looked for. */
+const ANSWER_TAIL_BYTES = 256 * 1024
+
+/**
+ * The newest row of the main chain's answers (not a subagent's), or null when the transcript cannot
+ * be read or holds none in its last ANSWER_TAIL_BYTES. Claude Code's own error rows are answers too
+ * (`isApiErrorMessage`): the caller tells them apart.
+ */
+export async function readNewestAnswer(path: string): Promise<Row | null> {
+  let file
+  try {
+    file = await open(path, 'r')
+    const { size } = await file.stat()
+    let found: Row | null = null
+    const range = { from: Math.max(0, size - ANSWER_TAIL_BYTES), to: size, chunkBytes: TAIL_CHUNK_BYTES, firstChunkBytes: FIRST_READ_BYTES }
+    await scanLinesBackward(file, range, (line) => {
+      if (line.indexOf('"assistant"') < 0) return false
+      let row: Row | null
+      try { row = asRow(JSON.parse(line.toString('utf8'))) } catch { return false }
+      if (row?.type !== 'assistant' || row.isSidechain === true) return false
+      found = row
+      return true
+    })
+    return found
+  } catch (err) {
+    // Unreadable, as when there is no transcript: the banner decides. Anything else is a bug.
+    if (typeof (err as NodeJS.ErrnoException | null)?.code !== 'string') throw err
+    return null
+  } finally {
+    await file?.close()
+  }
+}

@@ -2,14 +2,12 @@
 // happens here, at the edge, so the machine stays pure: a Stop or StopFailure whose message or
 // transcript row is a limit becomes `limit.detected` with the best reset time available
 // (transcript epoch > banner text > none; docs/claude-code.md#transcript-limit-rows).
-import { open } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { JournalRecord } from '../journal/event-record.js'
 import { firstLine } from './run-outcome.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
-import { FIRST_READ_BYTES, readTranscriptLimit, TAIL_CHUNK_BYTES, type TranscriptLimit } from '../limits/read-transcript-limit.js'
-import { asRow, rowText, type Row } from '../limits/limit-row.js'
-import { scanLinesBackward } from '../limits/tail-lines.js'
+import { DEFAULT_RETRY_DELAY_MS, readNewestAnswer, readTranscriptLimit, type TranscriptLimit } from '../limits/read-transcript-limit.js'
+import { rowText } from '../limits/limit-row.js'
 import { TMUX_PANE_ID } from '../journal/event-record.js'
 import { AUTO_RESUME_RESULTS, isPermissionMode, RUN_OUTCOMES, type AutoResumeResult, type HookFacts, type LimitDetectedEvent, type RunDetails, type SessionEvent } from '../../state/session-events.js'
 
@@ -221,10 +219,6 @@ function limitFromReport(record: JournalRecord, at: number, options: TranslateOp
   return { type: 'limit.detected', at, kind, resetAt: null, source: 'http', transient }
 }
 
-/** How far back from the end of a transcript the turn's last answer is looked for. */
-const ANSWER_TAIL_BYTES = 256 * 1024
-const ANSWER_RETRY_DELAY_MS = 50
-
 /**
  * Whether the transcript's newest main-chain answer holds the Stop's message and is the model's
  * own, not Claude Code's error row. Not found (not flushed yet, no transcript) means "cannot tell".
@@ -233,38 +227,12 @@ async function isModelAnswer(record: JournalRecord, text: string, options: Trans
   if (!record.transcriptPath) return false
   const wanted = text.trim()
   for (let attempt = 0; ; attempt++) {
-    const row = await newestAnswerRow(record.transcriptPath)
+    const row = await readNewestAnswer(record.transcriptPath)
     if (row && rowText(row).includes(wanted)) return row.isApiErrorMessage !== true
     if (attempt >= options.transcriptRetries) return false
-    await sleep(ANSWER_RETRY_DELAY_MS)
+    await sleep(DEFAULT_RETRY_DELAY_MS)
   }
 }
-
-async function newestAnswerRow(path: string): Promise<Row | null> {
-  let file
-  try {
-    file = await open(path, 'r')
-    const { size } = await file.stat()
-    let found: Row | null = null
-    const range = { from: Math.max(0, size - ANSWER_TAIL_BYTES), to: size, chunkBytes: TAIL_CHUNK_BYTES, firstChunkBytes: FIRST_READ_BYTES }
-    await scanLinesBackward(file, range, (line) => {
-      if (line.indexOf('"assistant"') < 0) return false
-      let row: Row | null
-      try { row = asRow(JSON.parse(line.toString('utf8'))) } catch { return false }
-      if (row?.type !== 'assistant' || row.isSidechain === true) return false
-      found = row
-      return true
-    })
-    return found
-  } catch (err) {
-    // Unreadable, as when there is no transcript: the banner decides. Anything else is a bug.
-    if (typeof (err as NodeJS.ErrnoException | null)?.code !== 'string') throw err
-    return null
-  } finally {
-    await file?.close()
-  }
-}
-
 
 async function matchingRow(record: JournalRecord, at: number, options: TranslateOptions): Promise<TranscriptLimit | null> {
   if (!record.transcriptPath) return null
