@@ -2,13 +2,13 @@
 // through the real hook scripts, a limit posted to the real HTTP API, `session-retry cancel` and
 // `schedules` as real CLI processes, and usage.json from the real status-line bundle. Resumes run
 // `true` (the tests here are about files, not about Claude Code).
-import { execFile, execFileSync, spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { homePaths, type HomePaths } from '../../src/home/home-paths.js'
 import { journalLines, repoRoot, runHook } from '../helpers/hook-process.js'
-import { cliMain, readState, startSupervisor, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
+import { cliMain, folderEnv, readState, startSupervisor, trueBin, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const run = promisify(execFile)
@@ -51,19 +51,14 @@ function bannerThreeHoursAhead(): string {
 export async function makeRealHome(t: { teardown(fn: () => unknown): void }, dir: string): Promise<RealHome> {
   const home = join(dir, 'home')
   const project = join(dir, 'project')
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
+  const env = folderEnv(dir, {
     TZ: 'UTC',
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_PORT: '0',
     SESSION_RETRY_MONITOR_INTERVAL: '1',
     SESSION_RETRY_RESUME_MARGIN: '0',
     SESSION_RETRY_STAGGER: '0',
     SESSION_RETRY_MAX_RESUMES_PER_DAY: '20',
-    SESSION_RETRY_CLAUDE_BIN: execFileSync('sh', ['-c', 'command -v true'], { encoding: 'utf8' }).trim(),
-    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
-  }
+    SESSION_RETRY_CLAUDE_BIN: trueBin(),
+  })
   const supervisor = await startSupervisor(env)
   t.teardown(() => supervisor.kill())
   const port = Number(/port (\d+)\)/.exec(supervisor.output())?.[1])

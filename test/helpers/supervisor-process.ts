@@ -1,5 +1,5 @@
 // The supervisor as a real process (`session-retry supervisor run` from dist/), on real files.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { claudeCommand } from './claude-cli.js'
@@ -7,6 +7,26 @@ import { repoRoot } from './hook-process.js'
 import { waitFor } from './wait-for.js'
 
 export const cliMain = join(repoRoot, 'dist', 'src', 'cli', 'main.js')
+
+/** `true` as the resumed `claude`: a run that exits 0 at once, for tests about everything around it. */
+export function trueBin(): string {
+  return execFileSync('sh', ['-c', 'command -v true'], { encoding: 'utf8' }).trim()
+}
+
+/**
+ * The environment of a supervisor on a test folder `dir` and nothing else of the machine: its home
+ * is `dir/home`, Claude Code's folder `dir/claude`, HOME `dir`, and any free port.
+ */
+export function folderEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    SESSION_RETRY_HOME: join(dir, 'home'),
+    SESSION_RETRY_PORT: '0',
+    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
+    ...extra,
+  }
+}
 
 /**
  * The environment of a supervisor that resumes with the real Claude Code of a sandbox (with this

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readState, startSupervisor, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
+import { folderEnv, readState, startSupervisor, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
 import { processDir } from '../helpers/process-dir.js'
 
 const [A, B, C] = ['aaaa-transcript-1e14', 'bbbb-bad-snapshot', 'cccc-bad-lines']
@@ -22,17 +22,12 @@ t.test('out-of-range times are refused at the boundary; /health answers and SIGT
   const home = join(dir, 'home')
   const events = join(home, 'sessions', 'events')
   mkdirSync(events, { recursive: true, mode: 0o700 })
-  const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
+  const env = folderEnv(dir, {
     TZ: 'UTC',
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_PORT: '0',
     SESSION_RETRY_MONITOR_INTERVAL: '1',
     SESSION_RETRY_CLAUDE_INTEGRATION: 'false',
     SESSION_RETRY_STAGGER: '0',
-    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
-  }
+  })
   const resetAt = Date.now() + 3_600_000
   writeFileSync(join(events, `${B}.jsonl`), line(B, 'LimitReported', { resetAt, cwd: join(dir, 'project') }))
   const first = await startSupervisor(env)

@@ -3,10 +3,9 @@
 // every target must be byte-identical afterwards. A link is either refused (the error is counted)
 // or replaced by a regular file; what it pointed to is never written.
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readState, startSupervisor, waitForState } from '../helpers/supervisor-process.js'
+import { folderEnv, readState, startSupervisor, trueBin, waitForState } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { processDir } from '../helpers/process-dir.js'
 
@@ -51,17 +50,12 @@ t.test('planted links for every file the supervisor writes leave their targets b
   writeFileSync(join(events, `${C}.jsonl`), 'this is not a journal line\n')
   writeFileSync(join(events, `${D}.jsonl`), line(D, 'SessionStart', { source: 'startup', cwd: project }))
 
-  const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_PORT: '0',
+  const env = folderEnv(dir, {
     SESSION_RETRY_MONITOR_INTERVAL: '1',
     SESSION_RETRY_RESUME_MARGIN: '0',
     SESSION_RETRY_STAGGER: '0',
-    SESSION_RETRY_CLAUDE_BIN: execFileSync('sh', ['-c', 'command -v true'], { encoding: 'utf8' }).trim(),
-    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
-  }
+    SESSION_RETRY_CLAUDE_BIN: trueBin(),
+  })
   const supervisor = await startSupervisor(env)
   t.teardown(() => supervisor.kill())
 

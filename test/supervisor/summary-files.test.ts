@@ -1,7 +1,6 @@
 // current_session.json and resume_schedule.json: their bodies, their place in sessions/ (where
 // DevFlow's readers look), and the move from the home folder, where version 0.1 wrote them.
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { homePaths } from '../../src/home/home-paths.js'
@@ -10,7 +9,7 @@ import { runStatusline } from '../../src/usage/run-statusline.js'
 import type { SessionStateFile } from '../../src/supervisor/session-store.js'
 import { currentSessionBody, resumeScheduleBody, writeSummaryFiles } from '../../src/supervisor/summary-files.js'
 import { processDir } from '../helpers/process-dir.js'
-import { startSupervisor } from '../helpers/supervisor-process.js'
+import { folderEnv, startSupervisor, trueBin } from '../helpers/supervisor-process.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const NOW = Date.parse('2026-11-25T03:01:15Z')
@@ -79,14 +78,7 @@ t.test('a real supervisor: the old place is read until it writes the new one, th
   const id = 'dddd-layout-1'
   const line = { v: 1, id: 'e1', ts: new Date().toISOString(), event: 'SessionStart', sessionId: id, origin: 'hook', source: 'startup', cwd: join(dir, 'project') }
   writeFileSync(join(paths.eventsDir, `${id}.jsonl`), JSON.stringify(line) + '\n')
-  const supervisor = await startSupervisor({
-    PATH: process.env.PATH,
-    HOME: dir,
-    SESSION_RETRY_HOME: home,
-    SESSION_RETRY_PORT: '0',
-    SESSION_RETRY_CLAUDE_BIN: execFileSync('sh', ['-c', 'command -v true'], { encoding: 'utf8' }).trim(),
-    CLAUDE_CONFIG_DIR: join(dir, 'claude'),
-  })
+  const supervisor = await startSupervisor(folderEnv(dir, { SESSION_RETRY_CLAUDE_BIN: trueBin() }))
   t.teardown(() => supervisor.kill())
   const written = await waitFor(() => {
     try {
