@@ -111,7 +111,9 @@ export function newRecord(
   now: number,
   fields: Partial<Omit<JournalRecord, 'v' | 'origin' | 'sessionId' | 'event'>> = {},
 ): JournalRecord {
-  return { v: JOURNAL_SCHEMA_VERSION, id: randomUUID(), ts: new Date(now).toISOString(), event, sessionId, origin, ...fields }
+  // Defaults only when not given: a hook record brings its own id and time (stage 2's hot path).
+  const { id = randomUUID(), ts = new Date(now).toISOString(), ...rest } = fields
+  return { v: JOURNAL_SCHEMA_VERSION, id, ts, event, sessionId, origin, ...rest }
 }
 
 /** Turns Claude Code's hook stdin payload into a journal record, or says why it cannot. */
