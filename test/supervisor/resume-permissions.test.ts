@@ -35,19 +35,31 @@ function settleComment(t: Test, id: string, s: Record<string, any>) {
 }
 
 async function limitedSession(mode: string, file: string | null): Promise<string> {
+  // No supervisor while `claude -p` runs: on a busy machine the reset can come before it exits, and
+  // a supervisor would then rightly leave the still-open session to its owner first (an attempt of
+  // its own), which is not what this file is about. It sees the session once it is closed.
+  const running = supervisor !== null
+  await stopSupervisor()
   const id = randomUUID()
   const resetEpoch = nowSeconds() + 2
   resets.set(id, resetEpoch * 1000)
   api.enqueue({ kind: 'limit', resetEpoch })
   await runClaude(sb, ['--plugin-dir', repoRoot, '--session-id', id, '--permission-mode', mode, '-p', 'write the notes file'])
   if (file) api.enqueue({ kind: 'tool', name: 'Write', input: { file_path: file, content: 'notes\n' } })
+  if (running) await withSupervisor(supervisorExtra)
   return id
 }
 
 let supervisor: SupervisorProcess | null = null
+let supervisorExtra: Record<string, string> = {}
 t.teardown(() => supervisor?.stop())
-async function withSupervisor(extra: Record<string, string> = {}) {
+async function stopSupervisor() {
   await supervisor?.stop()
+  supervisor = null
+}
+async function withSupervisor(extra: Record<string, string> = {}) {
+  await stopSupervisor()
+  supervisorExtra = extra
   supervisor = await startSupervisor(supervisorEnv(sb.env, home, extra))
 }
 
