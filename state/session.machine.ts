@@ -750,6 +750,9 @@ export function createSessionMachine(options: SessionMachineOptions) {
           // The owner closed it: nobody owns it now, so a spawn is safe (at the retry time, when
           // Claude Code gave up on the session before the reset).
           'session.ended': [
+            // Our run's own SessionEnd, landing after its exit was judged (blocked, cannot start):
+            // not the owner leaving, so no reason to resume again.
+            { guard: 'isOwnRunEvent', actions: 'recordEnded' },
             { guard: 'retryStillAhead', target: 'scheduled', actions: ['recordEnded', 'ownerGoneBeforeRetry'] },
             { guard: 'limitStillAhead', actions: 'recordEnded' },
             { target: 'due', actions: ['recordEnded', 'ownerGone'] },

@@ -1074,3 +1074,12 @@ t.test('tmux attempt: sent waits for the owner\'s own hooks; not sent asks the u
     t.equal(h.ctx().lastResume?.outcome, 'awaiting-owner')
   }
 })
+
+t.test('needsUser after a blocked run: the run\'s own late SessionEnd starts no second resume; the owner\'s does', async t => {
+  for (const [what, runAttempt, expected] of [['our run', 1, 'needsUser'], ['the user', undefined, 'due']] as const) {
+    const h = inState('needsUser')
+    h.clock.increment(1000)
+    h.send({ type: 'session.ended', reason: 'other', ...(runAttempt ? { runAttempt } : {}) })
+    t.equal(h.value(), expected, `SessionEnd of ${what}`)
+  }
+})
