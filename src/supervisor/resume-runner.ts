@@ -114,9 +114,17 @@ export class ResumeRunner {
       await apply()
       return
     }
-    this.journal(id, { event: 'ResumeStarted', attempt, mode: 'spawn', marked: true, ...(manual ? { manual } : {}), ...(plan.permissionMode ? { permissionMode: plan.permissionMode } : {}) })
-    await apply()
-    if (rt.state !== 'resuming' || rt.context.lastResume?.attempt !== attempt) return
+    // Reserved before the decision is journaled: from then until the pid file is written the session
+    // is `resuming` with no pid file, which `adopt` (on a tick) would take for a run that never passed
+    // its gate, and declare not started while it starts.
+    this.inflight.set(id, { attempt, pid: null })
+    try {
+      this.journal(id, { event: 'ResumeStarted', attempt, mode: 'spawn', marked: true, ...(manual ? { manual } : {}), ...(plan.permissionMode ? { permissionMode: plan.permissionMode } : {}) })
+      await apply()
+    } finally {
+      if (rt.state !== 'resuming' || rt.context.lastResume?.attempt !== attempt) this.inflight.delete(id)
+    }
+    if (!this.inflight.has(id)) return
     this.lastSpawnAt = this.deps.now()
     if (!manual) this.countStart(this.lastSpawnAt)
     this.start(rt, attempt, rt.context.cwd!, plan.args)
@@ -256,7 +264,7 @@ export class ResumeRunner {
     this.journal(id, { event: 'ResumeExited', attempt, exitCode, limited: verdict.outcome === 'limited', outcome: verdict.outcome, details: verdict.details })
     // Only once the exit is journaled: until then the pid file is what says the run happened.
     rmSync(this.pidFile(id, attempt), { force: true })
-    this.inflight.delete(id)
+    if (this.inflight.get(id)?.attempt === attempt) this.inflight.delete(id)
     this.deps.onExit(id)
   }
 

@@ -111,6 +111,6 @@ export async function waitForState(home: string, sessionId: string, accept: (s: 
       { timeoutMs, intervalMs: 100, what },
     )
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last state: ${JSON.stringify(last && { state: last.state, attempts: last.attempts, retryAt: last.retryAt, history: last.history }, null, 1)}`)
+    throw new Error(`${(error as Error).message}; last state: ${JSON.stringify(last && { state: last.state, attempts: last.attempts, retryAt: last.retryAt, history: last.history }, null, 1)}\nsupervisor log:\n${logTail(home)}`)
   }
 }

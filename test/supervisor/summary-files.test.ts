@@ -80,17 +80,23 @@ t.test('a real supervisor: the old place is read until it writes the new one, th
   writeFileSync(join(paths.eventsDir, `${id}.jsonl`), JSON.stringify(line) + '\n')
   const supervisor = await startSupervisor(folderEnv(dir, { SESSION_RETRY_CLAUDE_BIN: trueBin() }))
   t.teardown(() => supervisor.kill())
-  const written = await waitFor(() => {
-    try {
-      return JSON.parse(readFileSync(join(home, 'sessions', 'current_session.json'), 'utf8'))
-    } catch {
-      return undefined
-    }
-  }, { what: 'sessions/current_session.json' })
+  const written = await readOnceWritten(join(home, 'sessions', 'current_session.json'))
   t.match(written, { schema: 1, sessionId: id, state: 'active' }, 'the supervisor writes sessions/current_session.json')
-  t.match(JSON.parse(readFileSync(join(home, 'sessions', 'resume_schedule.json'), 'utf8')), { schema: 1, schedules: [] })
+  // The two summaries are written one after the other: the second may land a moment later.
+  t.match(await readOnceWritten(join(home, 'sessions', 'resume_schedule.json')), { schema: 1, schedules: [] })
   await waitFor(() => !existsSync(paths.legacySummary.currentSession) && !existsSync(paths.legacySummary.resumeSchedule), { what: 'the files of version 0.1 removed' })
   t.equal(await currentSessionId(paths), id, 'readers now read the new place')
   t.equal(statusLine(), 'session-retry: no usage', 'the old schedule is no longer shown')
   t.equal(await supervisor.stop(), 0)
 })
+
+/** The file's JSON once it exists. */
+function readOnceWritten(file: string): Promise<Record<string, unknown>> {
+  return waitFor(() => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'))
+    } catch {
+      return undefined
+    }
+  }, { what: file })
+}

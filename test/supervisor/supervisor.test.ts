@@ -144,3 +144,35 @@ t.test('a controllable clock: scheduled until the reset, then one resume that co
   await supervisor.tick()
   t.equal(readFileSync(sessionFile(paths, id, 'journal'), 'utf8').split('\n').filter(line => line.includes('"ResumeStarted"')).length, 1, 'a later tick starts nothing more')
 })
+
+t.test('a tick while a resume is being recorded does not take the run for one that never started', async t => {
+  // Seen in CI: the decision (`resuming`, no pid file yet) was being written when the tick looked
+  // after runs of a previous supervisor; it found no pid file, journaled "not started", and the run
+  // went ahead anyway: three resumes for two limits. Here the tick lands in exactly that window.
+  const dir = processDir(t, { project: {} })
+  const claude = join(dir, 'claude')
+  writeFileSync(claude, `#!/bin/sh\ncase "$1" in --version) echo "2.1.331 (Claude Code)"; exit 0;; esac\necho '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","total_cost_usd":0.01}'\n`, { mode: 0o755 })
+  let clock = Date.parse('2026-11-28T09:00:00Z')
+  const { paths, supervisor } = await world(t, { now: () => clock, env: { SESSION_RETRY_CLAUDE_INTEGRATION: 'true', SESSION_RETRY_CLAUDE_BIN: claude, SESSION_RETRY_STAGGER: '0' } })
+  const runner = (supervisor as unknown as { runner: { onDue: (rt: unknown, apply: () => Promise<void>) => Promise<void> } }).runner
+  const onDue = runner.onDue.bind(runner)
+  runner.onDue = (rt, apply) => onDue(rt, async () => {
+    await apply()
+    void supervisor.tick()
+  })
+  await supervisor.restoreAll()
+  const id = randomUUID()
+  const at = (fields: Record<string, unknown>, event: string) => ({ ...record(id, event, fields), ts: new Date(clock).toISOString() })
+  appendRecord(paths, at({ cwd: join(dir, 'project'), source: 'startup' }, 'SessionStart'))
+  appendRecord(paths, at({ message: "You've hit your session limit", resetAt: clock + 60_000 }, 'LimitReported'))
+  appendRecord(paths, at({ reason: 'other' }, 'SessionEnd'))
+  await supervisor.refresh(id)
+  const session = supervisor.sessions.get(id)!
+  clock = session.context.retryAt!
+  await supervisor.tick()
+  await waitFor(() => session.state === 'active', { what: 'the resumed run to complete' })
+  const journal = readFileSync(sessionFile(paths, id, 'journal'), 'utf8')
+  t.equal(journal.split('\n').filter(line => line.includes('"ResumeStarted"')).length, 1, 'started once')
+  t.notMatch(journal, /"outcome":"not-started"/, 'never reported as not started')
+  t.match(session.context.lastResume, { attempt: 1, outcome: 'completed', exitCode: 0 })
+})
