@@ -30,6 +30,7 @@ export function countAutomaticStarts(paths: HomePaths, now: number): number {
     } catch {
       continue
     }
+    if (!text.includes('"ResumeStarted"')) continue
     for (const line of text.split('\n')) {
       if (!line.includes('"ResumeStarted"')) continue
       const parsed = parseJournalLine(line)

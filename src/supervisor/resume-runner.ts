@@ -136,20 +136,21 @@ export class ResumeRunner {
     return this.cli
   }
 
-  /** Automatic resumes started today (local calendar day). */
+  /**
+   * Automatic resumes started today (local calendar day). Counted from the journals the first time
+   * a day asks (so a restart keeps the cap, and start-up does not pay for it), then kept here.
+   */
   usedToday(): number {
-    return this.startsToday.day === localDay(this.deps.now()) ? this.startsToday.count : 0
-  }
-
-  /** At start: today's automatic starts from the journals, so a restart keeps the cap. */
-  countTodaysStarts(): void {
     const now = this.deps.now()
-    this.startsToday = { day: localDay(now), count: countAutomaticStarts(this.deps.paths, now) }
+    const day = localDay(now)
+    if (this.startsToday.day !== day) this.startsToday = { day, count: countAutomaticStarts(this.deps.paths, now) }
+    return this.startsToday.count
   }
 
+  /** After its ResumeStarted is journaled; `usedToday()` was asked before it was. */
   private countStart(at: number): void {
-    const day = localDay(at)
-    this.startsToday = { day, count: (this.startsToday.day === day ? this.startsToday.count : 0) + 1 }
+    // Past midnight since that check: today's count is read from the journals, this start included.
+    if (this.startsToday.day === localDay(at)) this.startsToday.count++
   }
 
   private start(rt: SessionRuntime, attempt: number, cwd: string, args: string[]): void {

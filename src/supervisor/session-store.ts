@@ -77,9 +77,13 @@ export interface LastRunView {
   logFile: string | null
 }
 
+/**
+ * Without fsync: the file is a view of the journal. A power loss may leave it empty or old; the
+ * restart then quarantines it or reads the journal beyond its offset, and loses nothing the journal kept.
+ */
 export async function writeSessionState(paths: HomePaths, state: SessionStateFile): Promise<void> {
   ensureHomeDir(paths.home, paths.sessionsDir)
-  await writeFileAtomic(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n')
+  await writeFileAtomic(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n', { fsync: false })
 }
 
 export type LoadedState = { ok: true; state: SessionStateFile } | { ok: false; missing: boolean; error: string }
@@ -142,18 +146,26 @@ export async function quarantineState(paths: HomePaths, sessionId: string, now: 
 
 /** Session ids that have a journal or a state file. */
 export async function listSessionIds(paths: HomePaths): Promise<string[]> {
-  const ids = new Set<string>()
-  for (const [dir, suffix] of [
-    [paths.eventsDir, '.jsonl'],
-    [paths.sessionsDir, '.json'],
+  return [...(await listSessionFiles(paths)).keys()].sort()
+}
+
+/** Every session with a journal or a state file, and which of the two it has. */
+export async function listSessionFiles(paths: HomePaths): Promise<Map<string, { journal: boolean; state: boolean }>> {
+  const found = new Map<string, { journal: boolean; state: boolean }>()
+  for (const [dir, suffix, kind] of [
+    [paths.eventsDir, '.jsonl', 'journal'],
+    [paths.sessionsDir, '.json', 'state'],
   ] as const) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (!name.endsWith(suffix)) continue
       const id = name.slice(0, -suffix.length)
-      if (isValidSessionId(id)) ids.add(id)
+      if (!isValidSessionId(id)) continue
+      const entry = found.get(id) ?? { journal: false, state: false }
+      entry[kind] = true
+      found.set(id, entry)
     }
   }
-  return [...ids].sort()
+  return found
 }
 
 /**

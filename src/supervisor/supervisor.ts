@@ -18,7 +18,7 @@ import type { Logger } from '../home/logger.js'
 import { recordToEvents, transcriptRetriesFor } from './record-to-events.js'
 import { ResumeRunner } from './resume-runner.js'
 import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
-import { listSessionIds, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry, type SessionStateFile } from './session-store.js'
+import { listSessionFiles, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry, type LoadedState, type SessionStateFile } from './session-store.js'
 import { StateWriter } from './state-writer.js'
 import { createSessionMachine, type SessionMachine } from '../../state/session.machine.js'
 import { type SessionContext } from '../../state/session-context.js'
@@ -124,13 +124,13 @@ export class Supervisor {
   async restoreAll(): Promise<void> {
     const { paths, log } = this.options
     for (const dir of [paths.eventsDir, paths.spoolDir, paths.logsDir, paths.resumeLogsDir]) ensureHomeDir(paths.home, dir)
-    this.runner.countTodaysStarts()
     const removed = await removeStaleTempFiles(paths)
     if (removed) log.info('removed temp files left by a crash', { removed })
     this.promoteSpool()
-    await forEachLimited(await listSessionIds(paths), RESTORE_CONCURRENCY, async id => {
+    const files = await listSessionFiles(paths)
+    await forEachLimited([...files.keys()].sort(), RESTORE_CONCURRENCY, async id => {
       if (this.stopped) return
-      const runtime = await this.load(id)
+      const runtime = await this.load(id, files.get(id)!.state)
       if (this.journalSize(id) !== runtime.offset) await this.serialize(id, () => this.drain(id))
     })
     if (this.stopped) return
@@ -156,9 +156,10 @@ export class Supervisor {
     this.transitionListeners.push(listener)
   }
 
-  private async load(id: string): Promise<SessionRuntime> {
+  /** A session's runtime from its state file, or fresh when it has none (no read is tried then). */
+  private async load(id: string, hasStateFile: boolean): Promise<SessionRuntime> {
     const { paths, log, now } = this.options
-    const loaded = await readSessionState(paths, id)
+    const loaded: LoadedState = hasStateFile ? await readSessionState(paths, id) : { ok: false, missing: true, error: 'no state file' }
     let runtime: SessionRuntime | null = null
     if (loaded.ok && loaded.state.supervisor.machineVersion === MACHINE_VERSION) {
       runtime = SessionRuntime.restore(loaded.state, this.runtimeOptions())
