@@ -20,8 +20,8 @@
  * Every transition, by state, is the table in docs/state-machine.md;
  * test/state/transition-table.test.ts fails when this machine and that table disagree.
  *
- * `limited` is left in the same macrostep when the policy schedules; it shows
- * in `inspect` microsteps (`@xstate.microstep`), not in subscribe snapshots.
+ * `limited` is left in the same macrostep when the policy schedules, so a snapshot after the step
+ * never shows it: its entry emits `passedThrough` for the history.
  *
  * Time: the machine reads the clock only through `now` given to
  * `createSessionMachine`, and only to fire timers (`retryDue`, `untilRetry`).
@@ -37,7 +37,7 @@
  * Actions are pure `assign`s, guards are pure. An action that needs one event's fields names it
  * with `assertEvent`, which throws only when the machine wires the action to another event.
  */
-import { and, assertEvent, assign, setup } from 'xstate'
+import { and, assertEvent, assign, emit, setup } from 'xstate'
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
@@ -67,6 +67,17 @@ import {
   type SessionContext,
   type SessionInput,
 } from './session-context.js'
+
+/**
+ * Emitted on entering a state that `always` transitions may leave in the same step (only
+ * `limited`): a snapshot after the step no longer shows it, and the history must.
+ */
+export interface PassedThrough {
+  type: 'passedThrough'
+  state: 'limited'
+  /** The session's last event time when it was entered. */
+  at: number | null
+}
 
 /** The longest single timer; a longer wait re-enters `scheduled`. */
 export const MAX_TIMER_MS = 60_000
@@ -133,6 +144,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       context: {} as SessionContext,
       events: {} as SessionEvent,
       input: {} as SessionInput,
+      emitted: {} as PassedThrough,
     },
     delays: {
       untilRetry: ({ context }) =>
@@ -239,6 +251,8 @@ export function createSessionMachine(options: SessionMachineOptions) {
       }),
       /** Entry of `limited`: ask the policy. */
       decide: assign(({ context }) => applyDecision(decideInContext(context))),
+      /** Entry of a state that eventless transitions may leave within the same step. */
+      announceEntry: emit(({ context }, params: { state: PassedThrough['state'] }) => ({ type: 'passedThrough' as const, state: params.state, at: context.lastEventAt })),
       adoptEarlierLimit: assign(({ context, event }) => {
         assertEvent(event, 'limit.detected')
         const earlier = earlierDecision(context, event)
@@ -536,7 +550,7 @@ export function createSessionMachine(options: SessionMachineOptions) {
       },
 
       limited: {
-        entry: 'decide',
+        entry: ['decide', { type: 'announceEntry', params: { state: 'limited' } }],
         always: [
           { guard: 'decisionSchedules', target: 'scheduled' },
           { guard: 'decisionExhausted', target: 'exhausted' },

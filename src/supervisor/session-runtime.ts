@@ -31,6 +31,8 @@ export class SessionRuntime {
   private readonly history: HistoryEntry[] = []
   private readonly actor: Actor<SessionMachine>
   private currentEvent = ''
+  /** States passed through during the step in progress (see PassedThrough). */
+  private passed: { state: SessionStateValue; at: number | null }[] = []
   private lastValue: SessionStateValue
   private sending = false
   private notified = ''
@@ -40,24 +42,13 @@ export class SessionRuntime {
     private readonly options: RuntimeOptions,
     snapshot?: unknown,
   ) {
-    this.actor = createActor(options.machine, {
-      input: { sessionId },
-      ...(snapshot ? { snapshot: snapshot as never } : {}),
-      // Microsteps show every state passed through (limited → scheduled in one send).
-      inspect: inspection => {
-        if (inspection.type !== '@xstate.microstep') return
-        const snapshot = inspection.snapshot as unknown as { value: unknown; context: SessionContext }
-        const value = snapshot.value as SessionStateValue
-        if (value === this.lastValue) return
-        // A journaled event happened at its own time (replays agree); a timer or rearm happens now.
-        const timed = this.currentEvent === '' || this.currentEvent === 'rearm'
-        const entry = this.remember(value, timed ? options.now() : (snapshot.context.lastEventAt ?? options.now()))
-        options.onTransition?.(sessionId, entry, snapshot.context)
-      },
-    })
+    this.actor = createActor(options.machine, { input: { sessionId }, ...(snapshot ? { snapshot: snapshot as never } : {}) })
     this.lastValue = this.state
+    // A state left within the same step (limited → scheduled) is seen only as it is entered.
+    this.actor.on('passedThrough', ({ state, at }) => this.passed.push({ state, at }))
     this.actor.subscribe({
       next: () => {
+        this.recordStep()
         if (!this.sending && this.state !== this.notified) options.onChange(sessionId)
         this.notified = this.state
       },
@@ -133,6 +124,24 @@ export class SessionRuntime {
       startError: d?.startError ?? null,
       logFile: run.mode === 'spawn' && this.options.resumeLogsDir ? join(this.options.resumeLogsDir, `${this.sessionId}.${run.attempt}.log`) : null,
     }
+  }
+
+  /** After each step (an event, a timer): the states it passed through, then where it ended. */
+  private recordStep(): void {
+    const steps = this.passed
+    this.passed = []
+    const context = this.context
+    // A journaled event happened at its own time (replays agree); a timer or rearm happens now.
+    const timed = this.currentEvent === '' || this.currentEvent === 'rearm'
+    const at = (eventAt: number | null) => (timed ? this.options.now() : (eventAt ?? this.options.now()))
+    for (const step of steps) this.enter(step.state, at(step.at), context)
+    this.enter(this.state, at(context.lastEventAt), context)
+  }
+
+  private enter(value: SessionStateValue, at: number, context: SessionContext): void {
+    if (value === this.lastValue) return
+    const entry = this.remember(value, at)
+    this.options.onTransition?.(this.sessionId, entry, context)
   }
 
   private remember(to: SessionStateValue, at: number): HistoryEntry {

@@ -342,7 +342,11 @@ export class Supervisor {
       if (!runtime || !this.home.mayAct) return
       // A resume starts only once its decision is in the journal, applied and written.
       if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drainAndWrite(id))
-      else if (runtime.state === 'scheduled') await this.stagger(runtime)
+      else if (runtime.state === 'scheduled') {
+        // Asked now, not when the retry falls due: an npm-installed CLI takes seconds to say its version.
+        if (this.options.config.claudeIntegration) void this.runner.capabilities()
+        await this.stagger(runtime)
+      }
       else if (runtime.state === 'awaitingOwner' && this.runner.ownerTimedOut(runtime)) await this.drain(id)
       if (runtime.state === 'needsUser') await this.runner.onNeedsUser(runtime, () => this.drain(id))
     })

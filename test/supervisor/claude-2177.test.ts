@@ -46,7 +46,10 @@ t.test('Claude Code 2.1.77: the banner in a plain Stop is scheduled and resumed'
   })
   t.teardown(() => supervisor.stop())
   const id = randomUUID()
-  api.enqueue({ kind: 'limit', resetEpoch: Math.floor(Date.now() / 1000) + 5 })
+  // The CLI prints the reset to the minute, rounded up: a reset ahead would be waited for until the
+  // next whole minute. One on the minute just begun is printed as it is, has passed when the limit
+  // is seen, and lingers: the retry comes after the margin (1 s here).
+  api.enqueue({ kind: 'limit', resetEpoch: Math.floor(Date.now() / 60_000) * 60 })
   const run = await runClaude(sb, ['--plugin-dir', plugin, '--session-id', id, '-p', 'build the thing'], { version: '2.1.77' })
   t.match(run.stdout, /limit/i, 'the old CLI printed the banner')
   const scheduled = await waitForState(home, id, s => ['scheduled', 'due', 'resuming'].includes(s.state), 'a schedule from the Stop banner')

@@ -28,6 +28,35 @@ t.test('a step the clock made (scheduled → due) is stamped now, not with the l
   rt.stop()
 })
 
+t.test('a state left within the same step (limited → scheduled) is in the history, at the event time', async t => {
+  let now = T0 + 5000
+  const machine = createSessionMachine({ now: () => now })
+  const seen: string[] = []
+  const rt = SessionRuntime.fresh(ID, { now: () => now, machine, onError: () => {}, onChange: () => {}, onTransition: (_id, entry) => seen.push(`${entry.from}→${entry.to}`) })
+  rt.send({ type: 'limit.detected', at: T0, kind: 'five_hour', resetAt: T0 + 60_000, source: 'transcript', transient: false })
+  t.equal(rt.state, 'scheduled')
+  t.same(rt.toStateFile(now).history, [
+    { at: new Date(T0).toISOString(), from: 'active', to: 'limited', event: 'limit.detected' },
+    { at: new Date(T0).toISOString(), from: 'limited', to: 'scheduled', event: 'limit.detected' },
+  ])
+  t.same(seen, ['active→limited', 'limited→scheduled'], 'each step told once, in order')
+  now += 1
+  rt.send({ type: 'prompt.submitted', at: now })
+  t.same(seen, ['active→limited', 'limited→scheduled', 'scheduled→active'], 'nothing passed through is told twice')
+  rt.stop()
+})
+
+t.test('every state that eventless transitions may leave announces its entry (else the history would miss it)', async t => {
+  const machine = createSessionMachine({ now: () => T0 })
+  const states = Object.entries(machine.root.states)
+  const leftWithinAStep = states.filter(([, node]) => node.always !== undefined && node.always.length > 0).map(([name]) => name)
+  t.same(leftWithinAStep, ['limited'], 'only limited, today')
+  for (const name of leftWithinAStep) {
+    const entry = machine.root.states[name]!.entry.map(action => (typeof action === 'object' && action !== null && 'type' in action ? (action as { type: string }).type : String(action)))
+    t.ok(entry.includes('announceEntry'), `${name} announces its entry`)
+  }
+})
+
 t.test('the state file shows the mode and what the last run did', async t => {
   const { rt, advance, now } = runtime()
   rt.send({ type: 'session.started', at: T0, source: 'startup', cwd: '/p', permissionMode: 'acceptEdits' })
