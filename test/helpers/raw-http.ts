@@ -25,17 +25,39 @@ export async function helperServer(t: TeardownTarget, handle: (req: IncomingMess
   return (server.address() as AddressInfo).port
 }
 
-/** Sends `head` (request line and headers) and `body` as written, and reads until the server closes. */
-export function rawRequest(port: number, head: string[], body: string | Buffer = ''): Promise<RawResponse> {
+/**
+ * Sends `head` (request line and headers) and `body` as written; resolves when a response with a
+ * Content-Length is complete (a kept-alive connection is then closed) or when the server closes.
+ */
+export function rawRequest(port: number, head: string[], body: string | Buffer = '', { end = true } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     const chunks: Buffer[] = []
-    socket.on('data', chunk => chunks.push(chunk))
-    socket.on('error', reject)
-    socket.on('close', () => resolve(parseResponse(Buffer.concat(chunks).toString('utf8'))))
+    let done = false
+    const finish = () => {
+      if (done) return
+      done = true
+      socket.destroy()
+      resolve(parseResponse(Buffer.concat(chunks).toString('utf8')))
+    }
+    socket.on('data', chunk => {
+      chunks.push(chunk)
+      if (isComplete(Buffer.concat(chunks))) finish()
+    })
+    socket.on('error', error => (done ? undefined : reject(error)))
+    socket.on('close', finish)
     socket.write([...head, '', ''].join('\r\n'))
-    socket.end(body)
+    // Left open, the request looks like one whose body is still on its way.
+    if (end) socket.end(body)
+    else socket.write(body)
   })
+}
+
+function isComplete(response: Buffer): boolean {
+  const split = response.indexOf('\r\n\r\n')
+  if (split < 0) return false
+  const length = /\r\ncontent-length: *(\d+)/i.exec(response.subarray(0, split).toString('latin1'))
+  return length !== null && response.length - split - 4 >= Number(length[1])
 }
 
 function parseResponse(text: string): RawResponse {
