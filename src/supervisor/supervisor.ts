@@ -113,6 +113,7 @@ export class Supervisor {
       },
       onExit: id => void this.refresh(id),
       recheckIn: (id, ms) => void setTimeout(() => void this.check(id), ms).unref(),
+      resumedSince: ms => (this.restored ? this.resumedSince(ms) : null),
     })
   }
 
@@ -138,6 +139,12 @@ export class Supervisor {
     for (const id of this.sessions.keys()) await this.check(id)
     await this.writer.flush()
     this.scheduleSummary()
+  }
+
+  private resumedSince(ms: number): string[] {
+    const ids: string[] = []
+    for (const [id, runtime] of this.sessions) if ((runtime.context.lastResume?.startedAt ?? -Infinity) >= ms) ids.push(id)
+    return ids
   }
 
   /** Some session waits for a limit or runs a resume: usage figures matter now. */
