@@ -118,7 +118,9 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
     return 'quarantined'
   }
   if (entry.size > MAX_SPOOL_BYTES) {
-    return quarantine(paths, entry, file, `event is ${entry.size} bytes (at most ${MAX_SPOOL_BYTES})`, options)
+    // Too big already, whether or not its hook is still writing it: then only a lower bound is known.
+    const growing = !options.complete?.has(entry.id) && options.now() - entry.mtimeMs < INCOMPLETE_GRACE_MS
+    return quarantine(paths, entry, file, `event is ${growing ? 'at least ' : ''}${entry.size} bytes (at most ${MAX_SPOOL_BYTES})`, options)
   }
   let content: string
   try {

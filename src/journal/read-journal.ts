@@ -46,7 +46,8 @@ export function readJournalFrom(file: string, offset: number): JournalChunk {
     const splitter = new LineSplitter(offset)
     let position = offset
     while (position < size) {
-      const buffer = Buffer.alloc(Math.min(READ_SIZE, size - position))
+      // Unfilled: only the bytesRead bytes that readSync wrote are ever looked at.
+      const buffer = Buffer.allocUnsafe(Math.min(READ_SIZE, size - position))
       const bytesRead = readSync(fd, buffer, 0, buffer.length, position)
       if (bytesRead === 0) break
       splitter.push(buffer.subarray(0, bytesRead))
@@ -73,6 +74,13 @@ class LineSplitter {
     while (start < data.length) {
       const newline = data.indexOf(0x0a, start)
       const stop = newline === -1 ? data.length : newline
+      if (newline !== -1 && this.length === 0 && stop - start <= MAX_LINE_BYTES) {
+        // The common line, whole within this read: decoded in place, no Buffer made for it.
+        this.position += stop - start + 1
+        this.lines.push({ text: data.toString('utf8', start, stop), end: this.position })
+        start = newline + 1
+        continue
+      }
       this.add(data.subarray(start, stop))
       this.position += stop - start
       if (newline === -1) return

@@ -19,11 +19,23 @@ export function isAutomaticStartOn(record: JournalRecord, day: string): boolean 
   return record.event === 'ResumeStarted' && record.mode === 'spawn' && record.manual !== true && localDay(Date.parse(record.ts)) === day
 }
 
-/** Automatic starts on the day of `now`, from the journals changed that day. */
-export function countAutomaticStarts(paths: HomePaths, now: number): number {
+/** The first instant of the local calendar day of `ms`. */
+export function startOfLocalDay(ms: number): number {
+  const d = new Date(ms)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
+
+/**
+ * Automatic starts on the day of `now`, from the journals changed that day; with `only`, from
+ * those sessions' journals alone (the ones a caller knows resumed today).
+ */
+export function countAutomaticStarts(paths: HomePaths, now: number, only: Iterable<string> | null = null): number {
   const day = localDay(now)
+  const wanted = only === null ? null : new Set([...only].map(id => join(paths.eventsDir, `${id}.jsonl`)))
   let count = 0
   for (const file of journalsChangedOn(paths, day)) {
+    if (wanted !== null && !wanted.has(file)) continue
     let text: string
     try {
       text = readFileSafe(file)

@@ -40,10 +40,17 @@ const TRANSIENT_ERRORS: Record<string, LimitDetectedEvent['kind']> = {
   server_error: 'server_throttle',
 }
 
-export async function recordToEvents(record: JournalRecord, options: TranslateOptions): Promise<SessionEvent[]> {
+/**
+ * The events of one record: at once (an array) when the record alone decides, a promise when a
+ * transcript must be read first (a Stop or StopFailure that reads as a limit). A replay applies
+ * a hundred thousand lines; most of them need no wait.
+ */
+export function recordToEvents(record: JournalRecord, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
   if (record.agentId) return []
   const facts = hookFacts(record)
-  return (await translate(record, options)).map(event => (isHookEvent(event) ? { ...event, ...facts } : event))
+  const withFacts = (events: SessionEvent[]) => events.map(event => (isHookEvent(event) ? { ...event, ...facts } : event))
+  const events = translate(record, options)
+  return Array.isArray(events) ? withFacts(events) : events.then(withFacts)
 }
 
 const HOOK_EVENT_TYPES = new Set<SessionEvent['type']>(['session.started', 'prompt.submitted', 'turn.completed', 'limit.detected', 'turn.failed', 'session.ended', 'owner.autoResume'])
@@ -62,7 +69,7 @@ function hookFacts(record: JournalRecord): HookFacts {
   return facts
 }
 
-async function translate(record: JournalRecord, options: TranslateOptions): Promise<SessionEvent[]> {
+function translate(record: JournalRecord, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
   const at = Date.parse(record.ts)
   switch (record.event) {
     case 'SessionStart':
@@ -79,9 +86,9 @@ async function translate(record: JournalRecord, options: TranslateOptions): Prom
     case 'UserPromptSubmit':
       return [{ type: 'prompt.submitted', at }]
     case 'Stop':
-      return [withUsage(record, (await limitFromStop(record, at, options)) ?? { type: 'turn.completed', at })]
+      return stopEvents(record, at, options)
     case 'StopFailure':
-      return [withUsage(record, await limitFromStopFailure(record, at, options))]
+      return stopFailureEvents(record, at, options)
     case 'SessionEnd':
       return [{ type: 'session.ended', at, reason: record.reason ?? 'other' }]
     case 'Notification':
@@ -186,20 +193,30 @@ function withUsage(record: JournalRecord, event: SessionEvent): SessionEvent {
  * can hold a banner too: a subagent that hits a limit hands its banner to the main agent (in the
  * tool result or the task notification), the main turn goes on, and its answer may quote it.
  */
-async function limitFromStop(record: JournalRecord, at: number, options: TranslateOptions): Promise<LimitDetectedEvent | null> {
+/** A Stop whose message reads as no limit is a completed turn, decided without the transcript. */
+function stopEvents(record: JournalRecord, at: number, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
   const text = record.lastAssistantMessage ?? ''
   const parsed = parseLimitMessage(text, parseOptions(at, options))
-  if (!parsed.limited && !parsed.transient) return null
+  if (!parsed.limited && !parsed.transient) return [{ type: 'turn.completed', at }]
+  return limitFromStop(record, at, text, parsed, options).then(limit => [withUsage(record, limit ?? { type: 'turn.completed', at })])
+}
+
+/** Only a rate_limit failure may need its transcript row; the other errors say all there is. */
+function stopFailureEvents(record: JournalRecord, at: number, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
+  const transientKind = record.error ? TRANSIENT_ERRORS[record.error] : undefined
+  if (transientKind) return [withUsage(record, { type: 'limit.detected', at, kind: transientKind, resetAt: null, source: 'hook', transient: true })]
+  if (record.error !== 'rate_limit') return [{ type: 'turn.failed', at, error: record.error ?? 'unknown' }]
+  return limitFromRateLimit(record, at, options).then(event => [withUsage(record, event)])
+}
+
+async function limitFromStop(record: JournalRecord, at: number, text: string, parsed: ReturnType<typeof parseLimitMessage>, options: TranslateOptions): Promise<LimitDetectedEvent | null> {
   if (await isModelAnswer(record, text, options)) return null
   const row = await matchingRow(record, at, options)
   if (row?.limited) return fromRow(row, at)
   return fromBanner(parsed, at, 'banner')
 }
 
-async function limitFromStopFailure(record: JournalRecord, at: number, options: TranslateOptions): Promise<SessionEvent> {
-  const transientKind = record.error ? TRANSIENT_ERRORS[record.error] : undefined
-  if (transientKind) return { type: 'limit.detected', at, kind: transientKind, resetAt: null, source: 'hook', transient: true }
-  if (record.error !== 'rate_limit') return { type: 'turn.failed', at, error: record.error ?? 'unknown' }
+async function limitFromRateLimit(record: JournalRecord, at: number, options: TranslateOptions): Promise<SessionEvent> {
   const row = await matchingRow(record, at, options)
   if (row && (row.limited || row.transient)) return fromRow(row, at)
   const parsed = parseLimitMessage(record.lastAssistantMessage ?? '', parseOptions(at, options))

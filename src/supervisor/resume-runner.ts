@@ -17,7 +17,7 @@ import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { claudeVersion } from '../os/claude-version.js'
 import { formatIdentity, identify, isSameProcess, parseIdentity, type ProcessIdentity } from '../os/process-identity.js'
 import type { Logger } from '../home/logger.js'
-import { countAutomaticStarts, localDay } from './daily-cap.js'
+import { countAutomaticStarts, localDay, startOfLocalDay } from './daily-cap.js'
 import { checkOwner } from './owner-liveness.js'
 import { capabilitiesFor, planResume, type CliCapabilities } from './resume-plan.js'
 import { runEnvironment, spawnGated } from './run-gate.js'
@@ -36,6 +36,11 @@ export interface RunnerDeps {
   timeZone: string
   /** Called (outside any queue) when a spawned run has exited and its exit is journaled. */
   onExit: (sessionId: string) => void
+  /**
+   * The sessions whose last resume started at or after `ms`: only their journals can hold a start
+   * since then. Null while that is not known yet (the sessions are still being restored).
+   */
+  resumedSince?: (ms: number) => string[] | null
   /** Re-check a session later (spawns are spaced by `staggerMs`). */
   recheckIn: (sessionId: string, ms: number) => void
   /** What the installed CLI supports; default: ask `claude --version` once. */
@@ -143,7 +148,10 @@ export class ResumeRunner {
   usedToday(): number {
     const now = this.deps.now()
     const day = localDay(now)
-    if (this.startsToday.day !== day) this.startsToday = { day, count: countAutomaticStarts(this.deps.paths, now) }
+    if (this.startsToday.day !== day) {
+      const candidates = this.deps.resumedSince?.(startOfLocalDay(now)) ?? null
+      this.startsToday = { day, count: countAutomaticStarts(this.deps.paths, now, candidates) }
+    }
     return this.startsToday.count
   }
 

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
 export class SessionRuntime {
   offset = 0
   private readonly recentIds: string[] = []
+  /** The same ids, for the lookup every journal line makes. */
+  private readonly seen = new Set<string>()
   private readonly history: HistoryEntry[] = []
   private readonly actor: Actor<SessionMachine>
   private currentEvent = ''
@@ -64,7 +66,7 @@ export class SessionRuntime {
   static restore(file: SessionStateFile, options: RuntimeOptions): SessionRuntime {
     const runtime = new SessionRuntime(file.sessionId, options, file.supervisor.snapshot)
     runtime.offset = file.supervisor.offset
-    runtime.recentIds.push(...file.supervisor.recentIds.slice(-RECENT_IDS_LIMIT))
+    for (const id of file.supervisor.recentIds.slice(-RECENT_IDS_LIMIT)) runtime.markSeen(id)
     runtime.history.push(...(file.history ?? []).slice(-HISTORY_LIMIT))
     return runtime
   }
@@ -82,12 +84,14 @@ export class SessionRuntime {
   }
 
   hasSeen(id: string): boolean {
-    return this.recentIds.includes(id)
+    return this.seen.has(id)
   }
 
   markSeen(id: string): void {
     this.recentIds.push(id)
-    if (this.recentIds.length > RECENT_IDS_LIMIT) this.recentIds.splice(0, this.recentIds.length - RECENT_IDS_LIMIT)
+    this.seen.add(id)
+    if (this.recentIds.length <= RECENT_IDS_LIMIT) return
+    for (const old of this.recentIds.splice(0, this.recentIds.length - RECENT_IDS_LIMIT)) this.seen.delete(old)
   }
 
   send(event: SessionEvent): void {

@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_POLICY, staggerRetryAt, type RetryPolicyConfig } from '..
 import type { Config } from '../config/load-config.js'
 import { appendRecord } from '../journal/append-record.js'
 import { isPendingState } from './schedule-entry.js'
-import { newRecord, parseJournalLine } from '../journal/event-record.js'
+import { newRecord, parseJournalLine, type JournalRecord } from '../journal/event-record.js'
 import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import { promoteSpool } from '../journal/promote-spool.js'
 import { isProcessAlive } from '../os/process-identity.js'
@@ -22,6 +22,7 @@ import { listSessionFiles, quarantineState, readSessionState, removeStaleTempFil
 import { StateWriter } from './state-writer.js'
 import { createSessionMachine, type SessionMachine } from '../../state/session.machine.js'
 import { type SessionContext } from '../../state/session-context.js'
+import type { SessionEvent } from '../../state/session-events.js'
 import { writeSummaryFiles } from './summary-files.js'
 import { HomeWrites } from './home-writes.js'
 import { statSync } from 'node:fs'
@@ -113,6 +114,7 @@ export class Supervisor {
       },
       onExit: id => void this.refresh(id),
       recheckIn: (id, ms) => void setTimeout(() => void this.check(id), ms).unref(),
+      resumedSince: ms => (this.restored ? this.resumedSince(ms) : null),
     })
   }
 
@@ -138,6 +140,12 @@ export class Supervisor {
     for (const id of this.sessions.keys()) await this.check(id)
     await this.writer.flush()
     this.scheduleSummary()
+  }
+
+  private resumedSince(ms: number): string[] {
+    const ids: string[] = []
+    for (const [id, runtime] of this.sessions) if ((runtime.context.lastResume?.startedAt ?? -Infinity) >= ms) ids.push(id)
+    return ids
   }
 
   /** Some session waits for a limit or runs a resume: usage figures matter now. */
@@ -268,27 +276,32 @@ export class Supervisor {
       chunk = readJournalFrom(file, 0)
     }
     for (const line of chunk.lines) {
-      await this.applyLine(runtime, line)
+      const waiting = this.applyLine(runtime, line)
+      if (waiting) await waiting
       runtime.offset = line.end
     }
     if (chunk.lines.length > 0) this.persist(runtime)
   }
 
-  private async applyLine(runtime: SessionRuntime, line: JournalLine): Promise<void> {
+  /** Applies one line; a promise only when it has to wait (a transcript read, a quarantine). */
+  private applyLine(runtime: SessionRuntime, line: JournalLine): Promise<void> | void {
     const { text } = line
     if (line.oversizedBytes !== undefined) {
-      await this.quarantineLine(runtime.sessionId, text, `line of ${line.oversizedBytes} bytes or more (at most ${MAX_LINE_BYTES})`)
-      return
+      return this.quarantineLine(runtime.sessionId, text, `line of ${line.oversizedBytes} bytes or more (at most ${MAX_LINE_BYTES})`)
     }
     if (text.trim() === '') return
     const parsed = parseJournalLine(text)
     if (!parsed.ok || parsed.value.sessionId !== runtime.sessionId) {
-      await this.quarantineLine(runtime.sessionId, text, parsed.ok ? 'line names another session' : parsed.error)
-      return
+      return this.quarantineLine(runtime.sessionId, text, parsed.ok ? 'line names another session' : parsed.error)
     }
     const record = parsed.value
     if (runtime.hasSeen(record.id)) return
-    const events = await recordToEvents(record, { timeZone: this.options.timeZone, transcriptRetries: transcriptRetriesFor(record, this.options.now()) })
+    const events = recordToEvents(record, { timeZone: this.options.timeZone, transcriptRetries: transcriptRetriesFor(record, this.options.now()) })
+    if (Array.isArray(events)) return this.sendAll(runtime, record, events)
+    return events.then(later => this.sendAll(runtime, record, later))
+  }
+
+  private sendAll(runtime: SessionRuntime, record: JournalRecord, events: SessionEvent[]): void {
     for (const event of events) runtime.send(event)
     runtime.markSeen(record.id)
     this.stats.eventsApplied++

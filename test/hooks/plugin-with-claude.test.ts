@@ -8,6 +8,7 @@ import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cli.js'
 import { journalLines, repoRoot, waitForSpoolDrained } from '../helpers/hook-process.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { forEachLimited } from '../../src/supervisor/for-each-limited.js'
 
 const api = await startFakeApi()
 t.teardown(() => api.close())
@@ -77,13 +78,10 @@ t.test('claude --resume <id> -p continue: SessionStart with source resume, same 
 
 t.test('the StopFailure of a claude -p run is journaled 20 times out of 20', async t => {
   const { sb, home } = await sandbox(t)
-  const ids: string[] = []
-  for (let i = 0; i < 20; i++) {
-    const id = randomUUID()
-    ids.push(id)
-    api.enqueue({ kind: 'limit', resetEpoch: Math.floor(Date.now() / 1000) + 3600 })
-    await runClaude(sb, [...plugin, '--session-id', id, '-p', `run ${i}`])
-  }
+  const ids = Array.from({ length: 20 }, () => randomUUID())
+  for (const _ of ids) api.enqueue({ kind: 'limit', resetEpoch: Math.floor(Date.now() / 1000) + 3600 })
+  // Four sessions at a time, as a user with several terminals hits one shared limit.
+  await forEachLimited(ids, 4, id => runClaude(sb, [...plugin, '--session-id', id, '-p', 'build the thing']).then(() => {}))
   await waitForSpoolDrained(home, 20_000)
   const recorded = ids.filter(id => records(home, id).some(r => r.event === 'StopFailure' && r.error === 'rate_limit'))
   t.equal(recorded.length, 20, `${recorded.length} of 20 StopFailure events recorded`)

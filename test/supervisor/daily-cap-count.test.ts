@@ -3,7 +3,7 @@
 import t from 'tap'
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { countAutomaticStarts, isAutomaticStartOn, localDay } from '../../src/supervisor/daily-cap.js'
+import { countAutomaticStarts, isAutomaticStartOn, localDay, startOfLocalDay } from '../../src/supervisor/daily-cap.js'
 import { newRecord, serializeRecord, type JournalRecord } from '../../src/journal/event-record.js'
 import { homePaths } from '../../src/home/home-paths.js'
 
@@ -14,6 +14,12 @@ const start = (fields: Partial<JournalRecord>, at = NOW) => newRecord('superviso
 t.test('localDay: the local calendar day, zero-padded', async t => {
   t.equal(localDay(new Date(2026, 0, 5, 0, 0).getTime()), '2026-01-05')
   t.equal(localDay(new Date(2026, 11, 31, 23, 59).getTime()), '2026-12-31')
+})
+
+t.test('startOfLocalDay: local midnight of the same day', async t => {
+  t.equal(startOfLocalDay(NOW), new Date(2026, 10, 28, 0, 0).getTime())
+  t.equal(startOfLocalDay(new Date(2026, 10, 28, 0, 0).getTime()), new Date(2026, 10, 28, 0, 0).getTime(), 'midnight is its own day')
+  t.equal(startOfLocalDay(new Date(2026, 10, 27, 23, 59, 59, 999).getTime()), new Date(2026, 10, 27, 0, 0).getTime())
 })
 
 t.test('isAutomaticStartOn, table-driven', async t => {
@@ -43,4 +49,9 @@ t.test('countAutomaticStarts reads the journals changed today', async t => {
   write('3f2a9c1e-0000-4000-8000-00000000000c', [start({}, NOW - 30 * HOUR)], NOW - 30 * HOUR)
   t.equal(countAutomaticStarts(paths, NOW), 3, 'two in a, one in b; the manual, owner and old ones not')
   t.equal(countAutomaticStarts(homePaths(join(t.testdirName, 'nowhere')), NOW), 0, 'no journals folder: none')
+  const [a, b] = ['3f2a9c1e-0000-4000-8000-00000000000a', '3f2a9c1e-0000-4000-8000-00000000000b']
+  t.equal(countAutomaticStarts(paths, NOW, [a]), 2, 'only the sessions named: a')
+  t.equal(countAutomaticStarts(paths, NOW, [b]), 1, 'only the sessions named: b')
+  t.equal(countAutomaticStarts(paths, NOW, []), 0, 'none named: no journal read')
+  t.equal(countAutomaticStarts(paths, NOW, [a, b]), 3, 'both: as many as reading every journal')
 })

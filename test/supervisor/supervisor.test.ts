@@ -2,7 +2,7 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendRecord } from '../../src/journal/append-record.js'
@@ -175,4 +175,26 @@ t.test('a tick while a resume is being recorded does not take the run for one th
   t.equal(journal.split('\n').filter(line => line.includes('"ResumeStarted"')).length, 1, 'started once')
   t.notMatch(journal, /"outcome":"not-started"/, 'never reported as not started')
   t.match(session.context.lastResume, { attempt: 1, outcome: 'completed', exitCode: 0 })
+})
+
+t.test('a restarted supervisor counts today\'s automatic resumes from the sessions that resumed today', async t => {
+  const clock = new Date(2026, 10, 28, 15, 0).getTime()
+  const { paths, supervisor } = await world(t, { now: () => clock })
+  const at = (id: string, ms: number, event: string, fields: Record<string, unknown> = {}) => ({ ...record(id, event, fields), ts: new Date(ms).toISOString() })
+  const [today, twice, manual, yesterday] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()]
+  const dayAgo = clock - 86_400_000
+  for (const [id, ms] of [[today, clock], [twice, clock], [manual, clock], [yesterday, dayAgo]] as const) {
+    appendRecord(paths, at(id, ms - 2000, 'SessionStart', { cwd: '/work/d', source: 'startup' }))
+  }
+  const start = (id: string, ms: number, attempt: number, extra: Record<string, unknown> = {}) =>
+    appendRecord(paths, { ...at(id, ms, 'ResumeStarted', { attempt, mode: 'spawn', marked: true, ...extra }), origin: 'supervisor' as const })
+  start(today, clock - 1000, 1)
+  start(twice, clock - 1500, 1)
+  start(twice, clock - 1000, 2)
+  start(manual, clock - 1000, 1, { manual: true })
+  start(yesterday, dayAgo, 1)
+  // Changed "today" on the test's clock: journals not changed that day are not read at all.
+  for (const id of [today, twice, manual]) utimesSync(sessionFile(paths, id, 'journal'), clock / 1000, clock / 1000)
+  await supervisor.restoreAll()
+  t.equal(supervisor.budget().resumesToday, 3, 'the journals of the sessions resumed today: 1 + 2, the manual one not')
 })
