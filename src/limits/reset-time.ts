@@ -60,7 +60,8 @@ const ABSOLUTE_RE = new RegExp(
 
 const RELATIVE_RE =
   /^in:?\s+((?:(?:\d+(?:\.\d+)?|an?)\s*(?:days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])[\s,]*(?:and\s+)?)+)/i
-const RELATIVE_PART_RE = /(\d+(?:\.\d+)?|an?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])/gi
+// "an hour" needs its space and a word start: else "and" reads as "an" + "d" (a day).
+const RELATIVE_PART_RE = /(?:(\d+(?:\.\d+)?)\s*|(?<![a-z])(an?)\s+)(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])/gi
 
 // A parenthesised word that looks like a zone name; anything else in brackets is not a zone.
 const ZONE_LIKE_RE = /^[A-Za-z][A-Za-z0-9_+\-/:]*$/
@@ -93,8 +94,8 @@ export function readResetExpression(text: string): ResetExpression | null {
 function relativeMs(text: string): number {
   let ms = 0
   for (const m of text.matchAll(RELATIVE_PART_RE)) {
-    const amount = /^an?$/i.test(m[1] ?? '') ? 1 : Number(m[1])
-    ms += amount * unitMs((m[2] ?? '').toLowerCase())
+    const amount = m[2] ? 1 : Number(m[1])
+    ms += amount * unitMs((m[3] ?? '').toLowerCase())
   }
   return Math.round(ms)
 }
