@@ -37,7 +37,10 @@ export function sendText(req: IncomingMessage, res: ServerResponse, status: numb
 export function sendBody(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, headers: Record<string, string>): void {
   // A request body we did not read (refused before reading, or cut at the size limit) must not
   // be drained on a kept-alive connection: close it once this answer is out.
-  const unread = !req.complete
+  // `complete` is set only once Node has seen the request's end, which for a bodiless request may
+  // be after a route that answers at once: one that announced no body has nothing left unread.
+  const announced = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+  const unread = announced && !req.complete
   res.writeHead(status, {
     ...BASE_HEADERS,
     ...headers,

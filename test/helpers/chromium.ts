@@ -185,7 +185,13 @@ export class Page {
 
   /** Polls an expression until it is truthy; returns its value. */
   waitFor<T = any>(expression: string, what: string, timeoutMs = 30_000): Promise<T> {
-    return waitFor(async () => (await this.evaluate<T>(expression)) || undefined, { timeoutMs, intervalMs: 25, what })
+    // A page that is navigating (the hand-over page moving on to the dashboard) cannot answer an
+    // evaluate; that is "not yet", not a failure.
+    const attempt = async () => (await this.evaluate<T>(expression).catch(error => {
+      if (/navigated or closed|Cannot find context/i.test((error as Error).message)) return undefined
+      throw error
+    })) || undefined
+    return waitFor(attempt, { timeoutMs, intervalMs: 25, what })
   }
 
   async viewport(width: number, height: number, options: { dark?: boolean } = {}): Promise<void> {
