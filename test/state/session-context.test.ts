@@ -16,6 +16,9 @@ import {
   type SessionContext,
 } from '../../state/session-context.js'
 import type { HookFacts, ResumeExitedEvent } from '../../state/session-events.js'
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 const START = Date.parse('2026-11-25T04:02:00Z')
 const EXIT = START + 60_000
@@ -129,4 +132,22 @@ t.test('limitOf keeps only JSON-safe numbers; baseRetryAt prefers the time befor
   t.equal(baseRetryAt(contextWith('none', { retryAt: EXIT + 5000, staggeredFrom: { retryAt: EXIT, source: 'reset+margin' } })), EXIT)
   t.equal(baseRetryAt(contextWith('none', { retryAt: EXIT })), EXIT)
   t.equal(baseRetryAt(contextWith('none')), null)
+})
+
+t.test('the context XState copies on every assign stays a fast object (V8), after start and after events', async t => {
+  // A dictionary-mode context made every send of the replay a dozen times slower to copy. V8 says
+  // which it is only with --allow-natives-syntax, so the check runs in a node of its own.
+  const script = `
+    import { createActor } from 'xstate'
+    import { createSessionMachine } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'dist/state/session.machine.js')).href)}
+    const actor = createActor(createSessionMachine({ now: () => 0 }), { input: { sessionId: 'x' } })
+    actor.start()
+    const fast = [%HasFastProperties(actor.getSnapshot().context)]
+    actor.send({ type: 'prompt.submitted', at: 1 })
+    actor.send({ type: 'limit.detected', at: 2, kind: 'five_hour', resetAt: 60_000, source: 'transcript', transient: false })
+    fast.push(%HasFastProperties(actor.getSnapshot().context))
+    actor.stop()
+    console.log(JSON.stringify(fast))`
+  const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })
+  t.same(JSON.parse(out), [true, true], 'fast after start, and after a limit')
 })
