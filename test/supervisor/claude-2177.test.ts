@@ -46,10 +46,11 @@ t.test('Claude Code 2.1.77: the banner in a plain Stop is scheduled and resumed'
   })
   t.teardown(() => supervisor.stop())
   const id = randomUUID()
-  // The CLI prints the reset to the minute, rounded up: a reset ahead would be waited for until the
-  // next whole minute. One on the minute just begun is printed as it is, has passed when the limit
-  // is seen, and lingers: the retry comes after the margin (1 s here).
-  api.enqueue({ kind: 'limit', resetEpoch: Math.floor(Date.now() / 60_000) * 60 })
+  // A banner shows minutes, so the supervisor waits for the end of the minute it shows: a reset
+  // ahead would be waited for up to a minute. One on the minute before this one is shown as it
+  // is; the end of that minute has passed when the limit is seen, so the limit lingers and the
+  // retry comes after the margin (1 s here).
+  api.enqueue({ kind: 'limit', resetEpoch: Math.floor(Date.now() / 60_000) * 60 - 60 })
   const run = await runClaude(sb, ['--plugin-dir', plugin, '--session-id', id, '-p', 'build the thing'], { version: '2.1.77' })
   t.match(run.stdout, /limit/i, 'the old CLI printed the banner')
   const scheduled = await waitForState(home, id, s => ['scheduled', 'due', 'resuming'].includes(s.state), 'a schedule from the Stop banner')
