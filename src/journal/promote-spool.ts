@@ -119,8 +119,7 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   }
   if (entry.size > MAX_SPOOL_BYTES) {
     // Too big already, whether or not its hook is still writing it: then only a lower bound is known.
-    const growing = !options.complete?.has(entry.id) && options.now() - entry.mtimeMs < INCOMPLETE_GRACE_MS
-    return quarantine(paths, entry, file, `event is ${growing ? 'at least ' : ''}${entry.size} bytes (at most ${MAX_SPOOL_BYTES})`, options)
+    return quarantine(paths, entry, file, `event is ${mayStillGrow(entry, options) ? 'at least ' : ''}${entry.size} bytes (at most ${MAX_SPOOL_BYTES})`, options)
   }
   let content: string
   try {
@@ -131,8 +130,7 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   const meta: HookMeta = { id: entry.id, ts: new Date(entry.mtimeMs).toISOString() }
   const parsed = parseSpoolFile(content, meta)
   if (!parsed.ok) {
-    const young = !options.complete?.has(entry.id) && options.now() - entry.mtimeMs < INCOMPLETE_GRACE_MS
-    if (parsed.error.startsWith('incomplete') && young) return 'skipped'
+    if (parsed.error.startsWith('incomplete') && mayStillGrow(entry, options)) return 'skipped'
     return quarantine(paths, entry, file, parsed.error, options)
   }
   const claimed = `${file}${CLAIM_MARK}${process.pid}`
@@ -147,6 +145,11 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   unlinkQuietly(claimed)
   if (options.followUp) appendFollowUp(paths, parsed.value, options.followUp, options)
   return parsed.value.event === 'SessionStart' ? 'sessionStart' : 'promoted'
+}
+
+/** Its hook may still be writing it: not known to be complete, and changed within the grace period. */
+function mayStillGrow(entry: SpoolEntry, options: PromoteOptions): boolean {
+  return !options.complete?.has(entry.id) && options.now() - entry.mtimeMs < INCOMPLETE_GRACE_MS
 }
 
 function appendFailed(paths: HomePaths, entry: SpoolEntry, claimed: string, error: unknown, options: PromoteOptions): Outcome {
