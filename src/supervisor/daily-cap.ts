@@ -32,10 +32,9 @@ export function startOfLocalDay(ms: number): number {
  */
 export function countAutomaticStarts(paths: HomePaths, now: number, only: Iterable<string> | null = null): number {
   const day = localDay(now)
-  const wanted = only === null ? null : new Set([...only].map(id => join(paths.eventsDir, `${id}.jsonl`)))
+  const files = only === null ? allJournals(paths) : [...only].map(id => join(paths.eventsDir, `${id}.jsonl`))
   let count = 0
-  for (const file of journalsChangedOn(paths, day)) {
-    if (wanted !== null && !wanted.has(file)) continue
+  for (const file of files.filter(file => changedOn(file, day))) {
     let text: string
     try {
       text = readFileSafe(file)
@@ -52,18 +51,18 @@ export function countAutomaticStarts(paths: HomePaths, now: number, only: Iterab
   return count
 }
 
-function journalsChangedOn(paths: HomePaths, day: string): string[] {
+function allJournals(paths: HomePaths): string[] {
   let names: string[]
   try {
     names = readdirSync(paths.eventsDir)
   } catch {
     return []
   }
-  return names
-    .filter(name => name.endsWith('.jsonl'))
-    .map(name => join(paths.eventsDir, name))
-    .filter(file => {
-      const stat = lstatSync(file, { throwIfNoEntry: false })
-      return stat?.isFile() === true && localDay(stat.mtimeMs) === day
-    })
+  return names.filter(name => name.endsWith('.jsonl')).map(name => join(paths.eventsDir, name))
+}
+
+/** Only a journal changed on `day` can hold a start of that day. */
+function changedOn(file: string, day: string): boolean {
+  const stat = lstatSync(file, { throwIfNoEntry: false })
+  return stat?.isFile() === true && localDay(stat.mtimeMs) === day
 }
