@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, readFileSync, statSync, utimesSync, writeFi
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendRecord } from '../../src/journal/append-record.js'
-import { homePaths, sessionFile } from '../../src/home/home-paths.js'
+import { homePaths, sessionFile, type HomePaths } from '../../src/home/home-paths.js'
 import { MAX_LINE_BYTES } from '../../src/journal/read-journal.js'
 import { createFileLogger } from '../../src/home/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
@@ -28,6 +28,28 @@ async function world(t: Test, { env = {}, now = Date.now }: { env?: Record<strin
 
 const record = (sessionId: string, event: string, extra: Record<string, unknown> = {}) => ({ v: 1 as const, id: randomUUID(), ts: new Date().toISOString(), event, sessionId, origin: 'hook' as const, ...extra })
 const readState = (file: string) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined)
+
+/**
+ * A supervisor on the test's clock that resumes for real: its `claude` is a stand-in script that
+ * answers --version and prints a successful JSON result.
+ */
+async function worldWithStandInClaude(t: Test, now: () => number) {
+  const dir = processDir(t, { project: {} })
+  const claude = join(dir, 'claude')
+  writeFileSync(claude, `#!/bin/sh\ncase "$1" in --version) echo "2.1.331 (Claude Code)"; exit 0;; esac\necho '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","total_cost_usd":0.01}'\n`, { mode: 0o755 })
+  const built = await world(t, { now, env: { SESSION_RETRY_CLAUDE_INTEGRATION: 'true', SESSION_RETRY_CLAUDE_BIN: claude, SESSION_RETRY_STAGGER: '0' } })
+  return { ...built, project: join(dir, 'project') }
+}
+
+/** A session started in `cwd` that hit a limit resetting at `resetAt` and was closed, all at `at`. */
+function closedAfterLimit(paths: HomePaths, id: string, { at, cwd, resetAt }: { at: number; cwd: string; resetAt: number }): void {
+  const line = (event: string, fields: Record<string, unknown>) => ({ ...record(id, event, fields), ts: new Date(at).toISOString() })
+  appendRecord(paths, line('SessionStart', { cwd, source: 'startup' }))
+  appendRecord(paths, line('LimitReported', { message: "You've hit your session limit", resetAt }))
+  appendRecord(paths, line('SessionEnd', { reason: 'other' }))
+}
+
+const resumeStarts = (paths: HomePaths, id: string) => readFileSync(sessionFile(paths, id, 'journal'), 'utf8').split('\n').filter(line => line.includes('"ResumeStarted"')).length
 
 t.test('a huge journal line without a newline is quarantined once, and the journal goes on', async t => {
   const { paths, supervisor } = await world(t)
@@ -113,18 +135,12 @@ t.test('a staggered retry moves back when the session it yielded to is no longer
 t.test('a controllable clock: scheduled until the reset, then one resume that completes', async t => {
   // The supervisor in-process on a clock the test moves; the resumed `claude` is a stand-in script
   // that answers --version and prints a successful JSON result.
-  const dir = processDir(t, { project: {} })
-  const claude = join(dir, 'claude')
-  writeFileSync(claude, `#!/bin/sh\ncase "$1" in --version) echo "2.1.331 (Claude Code)"; exit 0;; esac\necho '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","total_cost_usd":0.01}'\n`, { mode: 0o755 })
   let clock = Date.parse('2026-11-28T09:00:00Z')
-  const { paths, supervisor } = await world(t, { now: () => clock, env: { SESSION_RETRY_CLAUDE_INTEGRATION: 'true', SESSION_RETRY_CLAUDE_BIN: claude, SESSION_RETRY_STAGGER: '0' } })
+  const { project, paths, supervisor } = await worldWithStandInClaude(t, () => clock)
   await supervisor.restoreAll()
   const id = randomUUID()
-  const at = (ms: number, fields: Record<string, unknown>, event: string) => ({ ...record(id, event, fields), ts: new Date(ms).toISOString() })
   const resetAt = clock + 3_600_000
-  appendRecord(paths, at(clock, { cwd: join(dir, 'project'), source: 'startup' }, 'SessionStart'))
-  appendRecord(paths, at(clock, { message: "You've hit your session limit", resetAt }, 'LimitReported'))
-  appendRecord(paths, at(clock, { reason: 'other' }, 'SessionEnd'))
+  closedAfterLimit(paths, id, { at: clock, cwd: project, resetAt })
   await supervisor.refresh(id)
   const session = supervisor.sessions.get(id)!
   t.equal(session.state, 'scheduled')
@@ -139,21 +155,17 @@ t.test('a controllable clock: scheduled until the reset, then one resume that co
   await supervisor.tick()
   await waitFor(() => session.state === 'active', { what: 'the resumed run to complete' })
   t.match(session.context.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed', exitCode: 0 })
-  const starts = readFileSync(sessionFile(paths, id, 'journal'), 'utf8').split('\n').filter(line => line.includes('"ResumeStarted"'))
-  t.equal(starts.length, 1, 'started once')
+  t.equal(resumeStarts(paths, id), 1, 'started once')
   await supervisor.tick()
-  t.equal(readFileSync(sessionFile(paths, id, 'journal'), 'utf8').split('\n').filter(line => line.includes('"ResumeStarted"')).length, 1, 'a later tick starts nothing more')
+  t.equal(resumeStarts(paths, id), 1, 'a later tick starts nothing more')
 })
 
 t.test('a tick while a resume is being recorded does not take the run for one that never started', async t => {
   // Seen in CI: the decision (`resuming`, no pid file yet) was being written when the tick looked
   // after runs of a previous supervisor; it found no pid file, journaled "not started", and the run
   // went ahead anyway: three resumes for two limits. Here the tick lands in exactly that window.
-  const dir = processDir(t, { project: {} })
-  const claude = join(dir, 'claude')
-  writeFileSync(claude, `#!/bin/sh\ncase "$1" in --version) echo "2.1.331 (Claude Code)"; exit 0;; esac\necho '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","total_cost_usd":0.01}'\n`, { mode: 0o755 })
   let clock = Date.parse('2026-11-28T09:00:00Z')
-  const { paths, supervisor } = await world(t, { now: () => clock, env: { SESSION_RETRY_CLAUDE_INTEGRATION: 'true', SESSION_RETRY_CLAUDE_BIN: claude, SESSION_RETRY_STAGGER: '0' } })
+  const { project, paths, supervisor } = await worldWithStandInClaude(t, () => clock)
   const runner = (supervisor as unknown as { runner: { onDue: (rt: unknown, apply: () => Promise<void>) => Promise<void> } }).runner
   const onDue = runner.onDue.bind(runner)
   runner.onDue = (rt, apply) => onDue(rt, async () => {
@@ -162,18 +174,14 @@ t.test('a tick while a resume is being recorded does not take the run for one th
   })
   await supervisor.restoreAll()
   const id = randomUUID()
-  const at = (fields: Record<string, unknown>, event: string) => ({ ...record(id, event, fields), ts: new Date(clock).toISOString() })
-  appendRecord(paths, at({ cwd: join(dir, 'project'), source: 'startup' }, 'SessionStart'))
-  appendRecord(paths, at({ message: "You've hit your session limit", resetAt: clock + 60_000 }, 'LimitReported'))
-  appendRecord(paths, at({ reason: 'other' }, 'SessionEnd'))
+  closedAfterLimit(paths, id, { at: clock, cwd: project, resetAt: clock + 60_000 })
   await supervisor.refresh(id)
   const session = supervisor.sessions.get(id)!
   clock = session.context.retryAt!
   await supervisor.tick()
   await waitFor(() => session.state === 'active', { what: 'the resumed run to complete' })
-  const journal = readFileSync(sessionFile(paths, id, 'journal'), 'utf8')
-  t.equal(journal.split('\n').filter(line => line.includes('"ResumeStarted"')).length, 1, 'started once')
-  t.notMatch(journal, /"outcome":"not-started"/, 'never reported as not started')
+  t.equal(resumeStarts(paths, id), 1, 'started once')
+  t.notMatch(readFileSync(sessionFile(paths, id, 'journal'), 'utf8'), /"outcome":"not-started"/, 'never reported as not started')
   t.match(session.context.lastResume, { attempt: 1, outcome: 'completed', exitCode: 0 })
 })
 
