@@ -11,7 +11,8 @@ import type { SessionStateFile } from '../supervisor/session-store.js'
 import { countByState } from './session-views.js'
 
 export const DEGRADED_WINDOW_MS = 5 * 60_000
-export const ERROR_SAMPLE_MS = 5_000
+/** A timer of the waiting supervisor: rare, since every request samples too (the window is 5 minutes). */
+export const ERROR_SAMPLE_MS = 30_000
 
 /** Turns the supervisor's running error count into "how many errors in the last 5 minutes". */
 export class ErrorTracker {

@@ -101,7 +101,9 @@ function createApiServer(ctx: ApiContext, options: { healthOnly: boolean }): Ser
     headersTimeout: SERVER_LIMITS.headersTimeoutMs,
     requestTimeout: SERVER_LIMITS.requestTimeoutMs,
     keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
-    connectionsCheckingInterval: 2_000,
+    // How often the header and request time limits are checked: a timer that wakes the waiting
+    // supervisor, so not too often; a slow sender is cut within headersTimeout plus this.
+    connectionsCheckingInterval: 10_000,
     maxHeaderSize: SERVER_LIMITS.maxHeaderBytes,
     // Checked by the handler, so the caller gets a JSON error saying why.
     requireHostHeader: false,

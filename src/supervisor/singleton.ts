@@ -1,6 +1,7 @@
 // One supervisor per home: two would both resume the same session. proper-lockfile's mkdir
 // lock is the guard; the pid file says who holds it, so a second start can name the owner,
-// and a lock left by a killed supervisor is taken over once it is stale.
+// and a lock left by a killed supervisor is taken over at once when the pid file proves its owner
+// dead (takeDeadOwnersLock), else once it is stale.
 //
 // A home that is read-only or full for a while must not end the supervisor: the lock cannot be
 // refreshed (proper-lockfile then declares it compromised) or even taken, the pid file cannot be
@@ -8,14 +9,20 @@
 // tries again every LOCK_UPDATE_MS until it holds it (its own stale lock is taken back). Only
 // another live supervisor named by the pid file ends it.
 import lockfile from 'proper-lockfile'
-import { rmSync } from 'node:fs'
+import { mkdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import type { HomePaths } from '../home/home-paths.js'
 import { writeFileAtomic } from '../home/safe-files.js'
-import { ownPidFileText, readPidFile, runningSupervisorPid } from '../home/supervisor-pid.js'
+import { ownPidFileText, readPidFile, readPidIdentity, runningSupervisorPid } from '../home/supervisor-pid.js'
+import { isSameProcess } from '../os/process-identity.js'
 
-/** A held lock's mtime is refreshed every UPDATE ms; one older than STALE ms is abandoned. */
-export const LOCK_STALE_MS = 4_000
-export const LOCK_UPDATE_MS = 1_000
+/**
+ * A held lock's mtime is refreshed every UPDATE ms; one older than STALE ms is abandoned. Each
+ * refresh wakes a waiting supervisor, so it is rare; a crashed owner's lock does not wait for
+ * STALE (takeDeadOwnersLock), only a lock whose owner cannot be told does.
+ */
+export const LOCK_STALE_MS = 15_000
+export const LOCK_UPDATE_MS = 5_000
 
 export class AlreadyRunningError extends Error {
   constructor(readonly pid: number | null) {
@@ -48,13 +55,80 @@ export interface SingletonHandle {
 export { readPidFile, runningSupervisorPid }
 
 type Release = () => Promise<void>
+type Callback<T> = (error: NodeJS.ErrnoException | null, value?: T) => void
+
+/** Runs a sync call and answers on the next tick, as the callback API would. */
+function deferred<A extends unknown[], T>(call: (...args: A) => T) {
+  return (...args: [...A, Callback<T>]) => {
+    const callback = args.pop() as Callback<T>
+    let value: T
+    try {
+      value = call(...(args as unknown as A))
+    } catch (error) {
+      return void process.nextTick(callback, error as NodeJS.ErrnoException)
+    }
+    process.nextTick(callback, null, value)
+  }
+}
+
+/**
+ * The lock's file calls, made synchronously. proper-lockfile refreshes the lock every
+ * LOCK_UPDATE_MS with a stat and a utimes; through libuv's thread pool each wakes a worker thread
+ * and the loop twice, which was most of what a waiting supervisor cost. On the home's own folder
+ * these calls take microseconds.
+ */
+const SYNC_LOCK_FS = {
+  mkdir: deferred((path: string) => mkdirSync(path)),
+  stat: deferred((path: string) => statSync(path)),
+  rmdir: deferred((path: string) => rmdirSync(path)),
+  rmdirSync,
+  utimes: deferred((path: string, atime: Date, mtime: Date) => utimesSync(path, atime, mtime)),
+  realpath: deferred((path: string) => realpathSync(path)),
+}
 
 export async function acquireSingleton(paths: HomePaths, events: SingletonEvents): Promise<SingletonHandle> {
   const owner = runningSupervisorPid(paths)
   if (owner !== null) throw new AlreadyRunningError(owner)
+  takeDeadOwnersLock(paths)
   const singleton = new Singleton(paths, events)
   await singleton.start()
   return singleton
+}
+
+/** proper-lockfile's lock: a folder beside its target. */
+export function lockDirOf(paths: HomePaths): string {
+  return `${paths.lockTarget}.lock`
+}
+
+/**
+ * Removes the lock of a supervisor that died holding it, so that a restart does not wait
+ * LOCK_STALE_MS. Only when the evidence is certain: the pid file names a process that is gone, and
+ * the lock folder was made before that pid file was written (a supervisor takes the lock, then
+ * writes its pid file). A lock made later may be a live start that has not written its pid file
+ * yet: that one is left to go stale. Without birth times (some file systems) nothing is removed.
+ * The folder is renamed before it is removed, and put back if what was renamed is not the folder
+ * that was judged. Returns whether a lock was removed.
+ */
+export function takeDeadOwnersLock(paths: HomePaths): boolean {
+  const owner = readPidIdentity(paths)
+  if (owner === null || isSameProcess(owner)) return false
+  const lockDir = lockDirOf(paths)
+  try {
+    const pidFile = statSync(paths.pidFile)
+    const lock = statSync(lockDir)
+    if (!lock.isDirectory() || !(lock.birthtimeMs > 0) || lock.birthtimeMs > pidFile.mtimeMs) return false
+    const aside = `${lockDir}.dead-${process.pid}-${randomBytes(4).toString('hex')}`
+    renameSync(lockDir, aside)
+    const moved = statSync(aside)
+    if (moved.ino !== lock.ino || moved.birthtimeMs !== lock.birthtimeMs) {
+      renameSync(aside, lockDir)
+      return false
+    }
+    rmdirSync(aside)
+    return true
+  } catch {
+    return false
+  }
 }
 
 class Singleton implements SingletonHandle {
@@ -76,7 +150,8 @@ class Singleton implements SingletonHandle {
 
   async start(): Promise<void> {
     try {
-      // The owner is dead (checked above): its lock goes stale within LOCK_STALE_MS, so wait that long at most.
+      // The owner is dead (checked above) and its lock was not proven its own: it goes stale within
+      // LOCK_STALE_MS, so wait that long at most.
       this.releaseLock = await this.lock(Math.ceil((LOCK_STALE_MS + 2_000) / 100))
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? ''
@@ -91,6 +166,7 @@ class Singleton implements SingletonHandle {
   private lock(retries: number): Promise<Release> {
     return lockfile.lock(this.paths.lockTarget, {
       realpath: false,
+      fs: SYNC_LOCK_FS,
       stale: LOCK_STALE_MS,
       update: LOCK_UPDATE_MS,
       retries: retries > 0 ? { retries, minTimeout: 100, maxTimeout: 100, factor: 1 } : 0,

@@ -60,7 +60,7 @@ t.test('read-only for longer than the lock stale time: it keeps serving, says wh
   const degraded = await waitFor(async () => {
     const h = await health(supervisor)
     return h.body.reasons.some(r => /supervisor lock/.test(r)) && h
-  }, { timeoutMs: 30_000, what: '/health naming the lost lock' })
+  }, { timeoutMs: 90_000, what: '/health naming the lost lock (after the lock\'s stale time)' })
   t.equal(degraded.status, 200)
   t.equal(degraded.body.status, 'degraded')
   t.match(degraded.body.reasons.join('\n'), /EROFS.*no resume starts/)
