@@ -182,9 +182,9 @@ export function parseJournalLine(line: string): Parsed<JournalRecord> {
   const r = value as Partial<JournalRecord>
   if (r.v !== JOURNAL_SCHEMA_VERSION) return { ok: false, error: `unknown schema version ${JSON.stringify(r.v)}` }
   if (typeof r.id !== 'string' || r.id.length === 0) return { ok: false, error: 'missing id' }
-  if (typeof r.ts !== 'string' || Number.isNaN(Date.parse(r.ts))) return { ok: false, error: 'missing or invalid ts' }
-  const at = Date.parse(r.ts)
-  if (!isValidTime(at)) return { ok: false, error: `ts ${JSON.stringify(r.ts.slice(0, 40))} is out of range (${TIME_RANGE})` }
+  const at = typeof r.ts === 'string' ? Date.parse(r.ts) : NaN
+  if (Number.isNaN(at)) return { ok: false, error: 'missing or invalid ts' }
+  if (!isValidTime(at)) return { ok: false, error: `ts ${JSON.stringify(r.ts!.slice(0, 40))} is out of range (${TIME_RANGE})` }
   if (typeof r.event !== 'string') return { ok: false, error: 'missing event' }
   if (!isValidSessionId(r.sessionId)) return { ok: false, error: describeBadSessionId(r.sessionId) }
   for (const field of ['resetAt', 'notBefore'] as const) {

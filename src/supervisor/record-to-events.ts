@@ -48,9 +48,15 @@ const TRANSIENT_ERRORS: Record<string, LimitDetectedEvent['kind']> = {
 export function recordToEvents(record: JournalRecord, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
   if (record.agentId) return []
   const facts = hookFacts(record)
-  const withFacts = (events: SessionEvent[]) => events.map(event => (isHookEvent(event) ? { ...event, ...facts } : event))
   const events = translate(record, options)
-  return Array.isArray(events) ? withFacts(events) : events.then(withFacts)
+  if (facts === null) return events
+  return Array.isArray(events) ? withFacts(events, facts) : events.then(later => withFacts(later, facts))
+}
+
+/** The events are this record's own, made just now: the facts go into them in place. */
+function withFacts(events: SessionEvent[], facts: HookFacts): SessionEvent[] {
+  for (const event of events) if (isHookEvent(event)) Object.assign(event, facts)
+  return events
 }
 
 const HOOK_EVENT_TYPES = new Set<SessionEvent['type']>(['session.started', 'prompt.submitted', 'turn.completed', 'limit.detected', 'turn.failed', 'session.ended', 'owner.autoResume'])
@@ -60,8 +66,8 @@ function isHookEvent(event: SessionEvent): boolean {
 }
 
 /** Which of our runs fired the hook, and the session's permission mode, when the line says. */
-function hookFacts(record: JournalRecord): HookFacts {
-  if (record.origin !== 'hook') return {}
+function hookFacts(record: JournalRecord): HookFacts | null {
+  if (record.origin !== 'hook') return null
   const facts: HookFacts = {}
   if (Number.isSafeInteger(record.runAttempt) && record.runAttempt! >= 1) facts.runAttempt = record.runAttempt
   if (isPermissionMode(record.permissionMode)) facts.permissionMode = record.permissionMode
