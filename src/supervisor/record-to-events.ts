@@ -146,11 +146,18 @@ function translate(record: JournalRecord, options: TranslateOptions): SessionEve
  * first use, because asking Intl pages in ICU's data (about 6 MiB) that only a limit banner needs.
  */
 function parseOptions(at: number, options: TranslateOptions): { now: number; timeZone: string } {
-  return {
-    now: at,
-    get timeZone() {
-      return options.timeZone
-    },
+  return new LazyZone(at, options)
+}
+
+/** A class, not a literal with a getter: one of these is made for every Stop a replay reads. */
+class LazyZone {
+  constructor(
+    readonly now: number,
+    private readonly options: TranslateOptions,
+  ) {}
+
+  get timeZone(): string {
+    return this.options.timeZone
   }
 }
 
