@@ -5,7 +5,7 @@
 //   c. spawn of stage 1 until the journal line exists (includes the detached stage 2 Node process)
 //   d. stage 2 alone (`node dist/hooks/journal-event.cjs --home <tmp>`) on an empty spool
 //   e. a real `claude -p "say hi"` turn (native 2.1.331 binary, fake API on 127.0.0.1) with the
-//      plugin loaded (`--plugin-dir <repo>`: four blocking hook events) and its supervisor running,
+//      plugin loaded (`--plugin-dir` <the packed package, unpacked>: four blocking hook events) and its supervisor running,
 //      against the same turn without, with a no-op plugin (the same events bound to `true`: the
 //      floor), with the plugin and no supervisor running (stage 2 on every event), and with the
 //      plugin but SESSION_RETRY_ENABLED=false; with BENCH_BASELINE, the baseline build's plugin too;
@@ -304,6 +304,22 @@ function noopPlugin(tempDirs) {
   return dir
 }
 
+/**
+ * The plugin as users have it: the packed package, unpacked (`npm pack`, as the registry and
+ * `claude plugin install` deliver it), not the checkout, whose node_modules Claude Code would
+ * walk through on every start when given the checkout as its plugin folder.
+ */
+function installedPlugin(root, tempDirs) {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'ssr-bench-plugin-')))
+  tempDirs.push(dir)
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })
+  const tarball = packed.stdout.trim().split('\n').at(-1)
+  if (packed.status !== 0 || !tarball) throw new Error(`npm pack in ${root} failed: ${packed.stderr}`)
+  const unpacked = spawnSync('tar', ['-xzf', join(dir, tarball), '-C', dir], { encoding: 'utf8' })
+  if (unpacked.status !== 0) throw new Error(`cannot unpack ${tarball}: ${unpacked.stderr}`)
+  return join(dir, 'package')
+}
+
 /** A supervisor for a sandbox's home, as a user who installed the plugin has one running. */
 async function startSandboxSupervisor(root, sb) {
   const env = { ...sb.env, SESSION_RETRY_HOME: sb.journalHome, SESSION_RETRY_PORT: '0', SESSION_RETRY_CLAUDE_INTEGRATION: 'false' }
@@ -333,7 +349,7 @@ async function startSandboxSupervisor(root, sb) {
  * Runs of the same turn, interleaved in rotating order:
  * - without: no plugin
  * - noop: a plugin binding the same events to `true`: the floor of any hook plugin
- * - with: `--plugin-dir <repo>`, the product as shipped, with its supervisor running (the usual
+ * - with: `--plugin-dir <the packed package, unpacked>`, the product as shipped, with its supervisor running (the usual
  *   case: stage 1 writes the spool file and exits, the supervisor promotes it)
  * - nosup: the same with no supervisor running (autostart off): stage 1 starts stage 2 on every
  *   event, which is what every event cost before stage 1 learned to leave the spool to a supervisor
@@ -356,7 +372,8 @@ async function claudeBench(tempDirs) {
     }
     for (const sb of Object.values(sandboxes)) sb.env.SESSION_RETRY_AUTOSTART = 'false'
     sandboxes.disabled.env.SESSION_RETRY_ENABLED = 'false'
-    const pluginArgs = { without: [], noop: ['--plugin-dir', noopPlugin(tempDirs)], with: ['--plugin-dir', ROOT], nosup: ['--plugin-dir', ROOT], disabled: ['--plugin-dir', ROOT], before: ['--plugin-dir', BASELINE] }
+    const ours = installedPlugin(ROOT, tempDirs)
+    const pluginArgs = { without: [], noop: ['--plugin-dir', noopPlugin(tempDirs)], with: ['--plugin-dir', ours], nosup: ['--plugin-dir', ours], disabled: ['--plugin-dir', ours], ...(BASELINE ? { before: ['--plugin-dir', installedPlugin(BASELINE, tempDirs)] } : {}) }
     stops.push(await startSandboxSupervisor(ROOT, sandboxes.with))
     if (BASELINE) stops.push(await startSandboxSupervisor(BASELINE, sandboxes.before))
     const journalled = ['with', 'nosup', 'before']
