@@ -161,7 +161,7 @@ export function writeFileAtomicSync(file: string, text: string, options: AtomicW
   const fd = checkedFd(temp, CREATE_NEW)
   try {
     try {
-      writeSync(fd, Buffer.from(text))
+      writeAll(fd, Buffer.from(text))
       if (options.fsync !== false) fsyncSync(fd)
     } finally {
       closeSync(fd)
@@ -170,6 +170,15 @@ export function writeFileAtomicSync(file: string, text: string, options: AtomicW
   } catch (error) {
     removeQuietly(temp)
     throw error
+  }
+}
+
+/** A write may be short (a disk filling up): the rest is written until done, or its error thrown. */
+function writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length; ) {
+    const wrote = writeSync(fd, data, done)
+    if (wrote <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' })
+    done += wrote
   }
 }
 
@@ -194,7 +203,7 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
 export function writeNewFileSync(file: string, data: string | Buffer): void {
   const fd = checkedFd(file, CREATE_NEW)
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
+    writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data)
   } finally {
     closeSync(fd)
   }

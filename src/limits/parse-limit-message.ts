@@ -162,21 +162,26 @@ function readWallTime(
   options: ParseOptions,
   reasons: string[],
 ): Partial<ResetPart> {
-  const { zone, unknownZone } = chooseZone(expression.wall.zoneName, options.timeZone, reasons)
+  const { zone, unknownZone } = chooseZone(expression.wall.zoneName, () => options.timeZone, reasons)
   const resolved = resolveWallTime(expression.wall, zone, options.now)
   reasons.push(`"${expression.text}" read in ${zone}: ${resolved.reason}`)
   return { resetAt: resolved.resetAt, stale: resolved.stale, source: 'banner', zone, unknownZone }
 }
 
+/**
+ * The zone the banner names, else the local one. The local zone is asked for only when needed: a
+ * caller may look it up on first use (asking Intl pages in ICU's data).
+ */
 function chooseZone(
   written: string | null,
-  fallback: string,
+  fallback: () => string,
   reasons: string[],
 ): { zone: string; unknownZone: string | null } {
-  const local = isKnownZone(fallback) ? fallback : 'UTC'
-  if (local !== fallback) reasons.push(`timeZone "${fallback}" is not a known zone: used UTC`)
+  if (written !== null && isKnownZone(written)) return { zone: written, unknownZone: null }
+  const wanted = fallback()
+  const local = isKnownZone(wanted) ? wanted : 'UTC'
+  if (local !== wanted) reasons.push(`timeZone "${wanted}" is not a known zone: used UTC`)
   if (written === null) return { zone: local, unknownZone: null }
-  if (isKnownZone(written)) return { zone: written, unknownZone: null }
   reasons.push(`zone "${written}" is not a known zone: used ${local}`)
   return { zone: local, unknownZone: written }
 }

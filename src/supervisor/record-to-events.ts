@@ -30,6 +30,22 @@ export function transcriptRetriesFor(record: JournalRecord, now: number): number
   return now - Date.parse(record.ts) < TRANSCRIPT_FLUSH_MS ? LIVE_TRANSCRIPT_RETRIES : 0
 }
 
+/**
+ * The options for each record, chosen from two made once: an object per line would cost a replay,
+ * and `zone` stays uncalled until a banner names a time without a zone.
+ */
+export function translateOptionsFor(zone: () => string): (record: JournalRecord, now: number) => TranslateOptions {
+  const make = (transcriptRetries: number): TranslateOptions => ({
+    transcriptRetries,
+    get timeZone() {
+      return zone()
+    },
+  })
+  const old = make(0)
+  const live = make(LIVE_TRANSCRIPT_RETRIES)
+  return (record, now) => (transcriptRetriesFor(record, now) === 0 ? old : live)
+}
+
 /** A transcript limit row belongs to an event when it was written shortly before it. */
 export const ROW_MATCH_BEFORE_MS = 10 * 60_000
 export const ROW_MATCH_AFTER_MS = 60_000

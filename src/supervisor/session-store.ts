@@ -7,7 +7,7 @@ import { sessionFile, type HomePaths } from '../home/home-paths.js'
 import { isProcessAlive } from '../os/process-identity.js'
 import { pruneQuarantine } from '../journal/quarantine.js'
 import { ensureHomeDir } from '../home/safe-dirs.js'
-import { readFileSafeAsync, TEMP_FILE, writeFileAtomic } from '../home/safe-files.js'
+import { readFileSafeAsync, TEMP_FILE, writeFileAtomicSync } from '../home/safe-files.js'
 import { isValidSessionId } from '../home/session-id.js'
 import { isValidTime } from '../../state/time-range.js'
 import type { SessionStateValue } from '../../state/session-context.js'
@@ -81,9 +81,14 @@ export interface LastRunView {
  * Without fsync: the file is a view of the journal. A power loss may leave it empty or old; the
  * restart then quarantines it or reads the journal beyond its offset, and loses nothing the journal kept.
  */
-export async function writeSessionState(paths: HomePaths, state: SessionStateFile): Promise<void> {
+/**
+ * Synchronous: a state file is a few kilobytes written without fsync, which takes microseconds on
+ * the home's disk, while the promise API's file handles and thread-pool round trips cost more than
+ * the write (a replay writes a thousand of them).
+ */
+export function writeSessionState(paths: HomePaths, state: SessionStateFile): void {
   ensureHomeDir(paths.home, paths.sessionsDir)
-  await writeFileAtomic(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n', { fsync: false })
+  writeFileAtomicSync(sessionFile(paths, state.sessionId, 'state'), JSON.stringify(state, null, 2) + '\n', { fsync: false })
 }
 
 export type LoadedState = { ok: true; state: SessionStateFile } | { ok: false; missing: boolean; error: string }

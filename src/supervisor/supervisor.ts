@@ -15,7 +15,7 @@ import { ensureHomeDir } from '../home/safe-dirs.js'
 import { MAX_LINE_BYTES, readJournalFrom, type JournalLine } from '../journal/read-journal.js'
 import { forEachLimited } from './for-each-limited.js'
 import type { Logger } from '../home/logger.js'
-import { recordToEvents, transcriptRetriesFor } from './record-to-events.js'
+import { recordToEvents, translateOptionsFor, type TranslateOptions } from './record-to-events.js'
 import { ResumeRunner } from './resume-runner.js'
 import { SessionRuntime, MACHINE_VERSION } from './session-runtime.js'
 import { listSessionFiles, quarantineState, readSessionState, removeStaleTempFiles, writeSessionState, type HistoryEntry, type LoadedState, type SessionStateFile } from './session-store.js'
@@ -73,6 +73,7 @@ export class Supervisor {
   private summaryDirty = false
   private summaryWriting = false
   private readonly machine: SessionMachine
+  private readonly translateOptions: (record: JournalRecord, now: number) => TranslateOptions
   private stopped = false
   /** Every known session restored and caught up with its journal: refreshes and actions may begin. */
   private restored = false
@@ -104,6 +105,7 @@ export class Supervisor {
     }
     // One machine definition for every session: building it costs more than an actor does.
     this.machine = createSessionMachine({ now: options.now, policy: this.policy })
+    this.translateOptions = translateOptionsFor(() => options.timeZone)
     this.runner = new ResumeRunner({
       config,
       paths: options.paths,
@@ -296,7 +298,7 @@ export class Supervisor {
     }
     const record = parsed.value
     if (runtime.hasSeen(record.id)) return
-    const events = recordToEvents(record, { timeZone: this.options.timeZone, transcriptRetries: transcriptRetriesFor(record, this.options.now()) })
+    const events = recordToEvents(record, this.translateOptions(record, this.options.now()))
     if (Array.isArray(events)) return this.sendAll(runtime, record, events)
     return events.then(later => this.sendAll(runtime, record, later))
   }
@@ -329,7 +331,7 @@ export class Supervisor {
     const state = runtime.toStateFile(this.options.now())
     this.views.set(id, summaryView(state))
     try {
-      await writeSessionState(this.options.paths, state)
+      writeSessionState(this.options.paths, state)
       this.home.succeeded(id)
     } catch (error) {
       // A read-only or full home: the file is written again by a later tick.

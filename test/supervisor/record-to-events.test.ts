@@ -4,7 +4,7 @@ import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JournalRecord } from '../../src/journal/event-record.js'
-import { BANNER_PRECISION_MS, LIVE_TRANSCRIPT_RETRIES, TRANSCRIPT_FLUSH_MS, recordToEvents, transcriptRetriesFor } from '../../src/supervisor/record-to-events.js'
+import { BANNER_PRECISION_MS, LIVE_TRANSCRIPT_RETRIES, TRANSCRIPT_FLUSH_MS, recordToEvents, transcriptRetriesFor, translateOptionsFor } from '../../src/supervisor/record-to-events.js'
 
 const TS = '2026-11-25T03:01:16.000Z'
 const AT = Date.parse(TS)
@@ -148,4 +148,24 @@ t.test('an auto-continue notification keeps only a short message of its own', as
   t.equal((event as { message?: string }).message?.length, 300)
   const [blank] = await recordToEvents(rec('Notification', { notificationType: 'quota_auto_resume_disabled', message: '   ' }), opts)
   t.notOk(blank && 'message' in blank, 'a blank message is left out')
+})
+
+t.test('translate options: made once, the zone asked for only by a banner that names no zone', async t => {
+  let asked = 0
+  const optionsFor = translateOptionsFor(() => {
+    asked++
+    return 'Europe/Paris'
+  })
+  const old = optionsFor(rec('Stop'), AT + TRANSCRIPT_FLUSH_MS)
+  const live = optionsFor(rec('Stop'), AT + 1000)
+  t.equal(old.transcriptRetries, 0)
+  t.equal(live.transcriptRetries, LIVE_TRANSCRIPT_RETRIES)
+  t.equal(optionsFor(rec('UserPromptSubmit'), AT + TRANSCRIPT_FLUSH_MS), old, 'the same object for every old record')
+  for (const r of [rec('SessionStart'), rec('UserPromptSubmit'), rec('Stop', { lastAssistantMessage: 'Done. All tests pass.' })]) recordToEvents(r, old)
+  await recordToEvents(rec('StopFailure', { error: 'rate_limit', lastAssistantMessage: "You've hit your session limit · resets 4:01am (UTC)" }), old)
+  t.equal(asked, 0, 'no banner without a zone yet: the zone was never read')
+  const [event] = await recordToEvents(rec('StopFailure', { error: 'rate_limit', lastAssistantMessage: "You've hit your session limit · resets 5am" }), old)
+  t.ok(asked > 0, 'a banner without a zone reads it')
+  // 5am in Paris (UTC+1 in November) is 04:00 UTC, and a banner waits for the end of its minute.
+  t.equal((event as { resetAt: number }).resetAt, Date.parse('2026-11-25T04:00:00.000Z') + BANNER_PRECISION_MS)
 })
