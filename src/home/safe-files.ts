@@ -199,14 +199,20 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
   }
 }
 
-/** Creates `file` with `data`, failing if anything (file or link) already has that name. */
+/**
+ * Creates `file` with `data`, failing if anything (file or link) already has that name. A write
+ * that fails (a full disk) removes the file it made: nothing cut is left behind.
+ */
 export function writeNewFileSync(file: string, data: string | Buffer): void {
   const fd = checkedFd(file, CREATE_NEW)
   try {
     writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data)
-  } finally {
+  } catch (error) {
     closeSync(fd)
+    removeQuietly(file)
+    throw error
   }
+  closeSync(fd)
 }
 
 function removeQuietly(file: string): void {

@@ -5,6 +5,7 @@ import type { Test } from 'tap'
 import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
+import { processDir } from '../helpers/process-dir.js'
 import {
   appendFileSafe, openAppendSync, readFileSafe, readFileSafeAsync, rotateIfLarger, TEMP_FILE, writeFileAtomic, writeFileAtomicSync, writeNewFileSync,
 } from '../../src/home/safe-files.js'
@@ -121,4 +122,24 @@ t.test('writeNewFileSync never replaces anything', async t => {
   symlinkSync(target, join(home, 'link'))
   t.throws(() => writeNewFileSync(join(home, 'link'), 'y'))
   t.equal(readFileSync(target, 'utf8'), 'precious\n')
+})
+
+t.test('a disk that fills up mid-write: the sync writers throw ENOSPC and leave no cut file', async t => {
+  if (!root) return t.skip('mounting a small tmpfs needs root', () => {})
+  // Not t.testdir(): tap removes that before teardowns, and the mount must be gone first.
+  const mount = processDir(t)
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount], { stdio: 'ignore' })
+  } catch {
+    return t.skip('cannot mount a tmpfs here', () => {})
+  }
+  t.teardown(() => execFileSync('umount', ['-l', mount]))
+  // Larger than the disk: the kernel writes what fits and reports a short write, not an error.
+  const big = 'x'.repeat(200 * 1024)
+  const state = join(mount, 'state.json')
+  writeFileSync(state, 'old\n')
+  t.throws(() => writeFileAtomicSync(state, big, { fsync: false }), { code: 'ENOSPC' })
+  t.equal(readFileSync(state, 'utf8'), 'old\n', 'the previous file stays whole')
+  t.throws(() => writeNewFileSync(join(mount, 'new.event'), big), { code: 'ENOSPC' })
+  t.same(readdirSync(mount), ['state.json'], 'no temp file, no cut file left')
 })
