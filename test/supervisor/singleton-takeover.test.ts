@@ -1,6 +1,7 @@
 // A crashed supervisor's lock is taken over at once only when the pid file proves its owner dead
 // and the lock is that owner's; every other lock is left to go stale. Real processes, real folders.
 import t from 'tap'
+import type { Test } from 'tap'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { homePaths } from '../../src/home/home-paths.js'
@@ -12,10 +13,10 @@ function deadIdentity(): string {
   const child = spawnSync(process.execPath, ['-e', 'console.log(require("fs").readFileSync("/proc/self/stat", "utf8"))'], { encoding: 'utf8' })
   const fields = child.stdout.slice(child.stdout.lastIndexOf(')') + 2).split(' ')
   const pid = Number(child.stdout.split(' ')[0])
-  return formatIdentity({ pid, startTime: Number(fields[19]) })
+  return formatIdentity({ pid, startTime: fields[19]! })
 }
 
-function home(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+function home(t: Test) {
   const paths = homePaths(t.testdir())
   mkdirSync(paths.home, { recursive: true, mode: 0o700 })
   return paths
