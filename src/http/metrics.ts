@@ -12,6 +12,7 @@ export interface MetricsInput {
   eventsApplied: number
   linesQuarantined: number
   errors: number
+  ticks: number
   journalLag: number
   uptimeSeconds: number
 }
@@ -40,6 +41,7 @@ export function renderMetrics(m: MetricsInput): string {
   metric('session_retry_events_applied_total', 'counter', 'Journal events applied to session machines.', [{ value: m.eventsApplied }])
   metric('session_retry_lines_quarantined_total', 'counter', 'Journal lines moved to quarantine.', [{ value: m.linesQuarantined }])
   metric('session_retry_errors_total', 'counter', 'Supervisor errors.', [{ value: m.errors }])
+  metric('session_retry_ticks_total', 'counter', 'Wall-clock ticks done, each re-checking every session.', [{ value: m.ticks }])
   metric('session_retry_journal_lag_sessions', 'gauge', 'Sessions whose journal has bytes not applied yet.', [{ value: m.journalLag }])
   metric('session_retry_uptime_seconds', 'gauge', 'Seconds since the supervisor process started.', [{ value: m.uptimeSeconds }])
   return out.join('\n') + '\n'

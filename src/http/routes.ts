@@ -176,6 +176,7 @@ async function metrics(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
     eventsApplied: supervisor.stats.eventsApplied,
     linesQuarantined: supervisor.stats.linesQuarantined,
     errors: supervisor.stats.errors,
+    ticks: supervisor.stats.ticks,
     journalLag: await sessionsBehind(supervisor, paths),
     uptimeSeconds: Math.floor(process.uptime()),
   })

@@ -238,7 +238,7 @@ export function findBanners(text: string): FoundBanners {
     const both = judgeLine(`${lines[i]?.matching ?? ''} ${lines[i + 1]?.matching ?? ''}`, lines[i + 2]?.matching)
     // Only a banner that starts on this line and runs into the next one is a wrapped head.
     if (both && both.start < (lines[i]?.matching.length ?? 0) && both.end > (lines[i]?.matching.length ?? 0)) {
-      found[i] = { ...both, joined: true }
+      found[i] = { ...both, joined: true, secondLine: lines[i + 1]?.printed ?? '' }
       found[i + 1] = null
       lines[i + 1] = { printed: '', matching: '' }
       joined = true
@@ -254,6 +254,8 @@ interface LineHit {
   start: number
   end: number
   joined?: boolean
+  /** A joined banner's second line as printed: the rest of its head is there, not only `after`. */
+  secondLine?: string
 }
 
 function collect(lines: NormalizedLine[], found: (LineHit | null)[]): Banner[] {
@@ -262,7 +264,7 @@ function collect(lines: NormalizedLine[], found: (LineHit | null)[]): Banner[] {
     if (!hit) return
     // A wrapped banner can carry its reset on the next line, unless that line is a banner too.
     const next = found[i + 1] ? '' : (lines[i + 1]?.matching ?? '')
-    const line = hit.joined ? `${lines[i]?.printed ?? ''} ${hit.after}`.trim() : (lines[i]?.printed ?? '')
+    const line = hit.joined ? `${lines[i]?.printed ?? ''} ${hit.secondLine ?? ''}`.trim() : (lines[i]?.printed ?? '')
     banners.push({
       category: hit.verdict.category,
       kind: hit.verdict.kind,

@@ -56,6 +56,8 @@ export interface SupervisorStats {
   lastError: string | null
   lastActivityAt: number | null
   errors: number
+  /** Wall-clock ticks done, each having checked every session once more (what a "nothing more happened" waits on). */
+  ticks: number
 }
 
 export class Supervisor {
@@ -88,7 +90,7 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {
     const { config } = options
-    this.stats = { startedAt: options.now(), eventsApplied: 0, linesQuarantined: 0, lastError: null, lastActivityAt: null, errors: 0 }
+    this.stats = { startedAt: options.now(), eventsApplied: 0, linesQuarantined: 0, lastError: null, lastActivityAt: null, errors: 0, ticks: 0 }
     this.home = new HomeWrites(options.now, {
       onUnwritable: message => this.fail(message),
       onWritable: message => options.log.info(message),
@@ -404,6 +406,7 @@ export class Supervisor {
       this.runner.adopt(runtime)
       await this.check(id)
     }
+    this.stats.ticks++
   }
 
   /** Refresh every session whose journal has bytes not applied (the ids come from a reconcile). */

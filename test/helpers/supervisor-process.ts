@@ -53,6 +53,12 @@ export interface SupervisorProcess {
   stop(): Promise<number | null>
   /** SIGKILL: no clean-up at all. */
   kill(): Promise<void>
+  /**
+   * Resolves once the supervisor has done `n` more wall-clock ticks than when asked, each a
+   * `check` of every session, where a due action would start: "nothing more happens" is
+   * bounded by that, not by seconds that a busy machine may stretch.
+   */
+  moreTicks(n: number, timeoutMs?: number): Promise<void>
 }
 
 export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<SupervisorProcess> {
@@ -70,9 +76,21 @@ export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 90_0
       throw new Error(`supervisor exited with ${code} before it was ready:\n${output}`)
     }),
   ])
+  const port = /^supervisor: ready \(.*, port (\d+)\)$/m.exec(output)?.[1]
+  const ticks = async () => {
+    if (!port) throw new Error(`the supervisor serves no HTTP API (SESSION_RETRY_PORT), so its ticks cannot be counted:\n${output}`)
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    const count = /^session_retry_ticks_total (\d+)$/m.exec(text)?.[1]
+    if (count === undefined) throw new Error(`no session_retry_ticks_total in /metrics:\n${text}`)
+    return Number(count)
+  }
   return {
     child,
     output: () => output,
+    async moreTicks(n, timeoutMs = 30_000) {
+      const target = (await ticks()) + n
+      await waitFor(async () => (await ticks()) >= target, { timeoutMs, intervalMs: 100, what: `${n} more supervisor ticks` })
+    },
     async stop() {
       child.kill('SIGTERM')
       return exited

@@ -22,7 +22,7 @@ t.test('ErrorTracker counts the errors of the last 5 minutes', async t => {
 })
 
 t.test('buildHealth: ok, degraded, next schedule, DevFlow fields', async t => {
-  const stats = { startedAt: 0, eventsApplied: 3, linesQuarantined: 0, lastError: null, lastActivityAt: 5_000, errors: 0 }
+  const stats = { startedAt: 0, eventsApplied: 3, linesQuarantined: 0, lastError: null, lastActivityAt: 5_000, errors: 0, ticks: 0 }
   const state = (sessionId: string, s: string) => ({ sessionId, state: s }) as never
   const base = {
     now: 61_500,

@@ -10,6 +10,7 @@ const input = {
   eventsApplied: 10,
   linesQuarantined: 1,
   errors: 0,
+  ticks: 4,
   journalLag: 0,
   uptimeSeconds: 12,
 }
@@ -37,6 +38,7 @@ t.test('Prometheus text format 0.0.4: HELP, TYPE, one sample per line, every sta
   t.match(text, 'session_retry_resumes_started_total 3\n')
   t.match(text, 'session_retry_resumes_failed_total 1\n')
   t.match(text, 'session_retry_uptime_seconds 12\n')
+  t.match(text, 'session_retry_ticks_total 4\n')
   t.match(renderMetrics({ ...input, errors: NaN, journalLag: Infinity, uptimeSeconds: -Infinity }), /errors_total NaN\n[\s\S]*lag_sessions \+Inf\n[\s\S]*uptime_seconds -Inf\n/)
 })
 

@@ -12,7 +12,7 @@ import type { Test } from 'tap'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startFakeApi } from '../helpers/fake-anthropic-api.js'
+import { startFakeApi, type FakeApi } from '../helpers/fake-anthropic-api.js'
 import { repoRoot } from '../helpers/hook-process.js'
 import { limitThenResume, userMachine, type UserMachine } from '../helpers/install-routes.js'
 import { startLocalRegistry } from '../helpers/local-registry.js'
@@ -24,8 +24,6 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string):
 
 const scratch = mkdtempSync(join(tmpdir(), 'ssr-registry-'))
 t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
-const api = await startFakeApi()
-t.teardown(() => api.close())
 const registry = await startLocalRegistry(join(scratch, 'registry'))
 t.teardown(() => registry.close())
 
@@ -57,49 +55,57 @@ t.test('npm pack on an unbuilt checkout builds first; the package is published',
   t.equal(publish.code, 0, 'npm publish', { stderr: publish.stderr })
 })
 
-async function userWithRegistry(t: Test): Promise<UserMachine> {
+/** A user machine set up for the registry, with a fake API of its own: the two routes run side by side. */
+async function userWithRegistry(t: Test): Promise<{ api: FakeApi; machine: UserMachine }> {
+  const api = await startFakeApi()
+  t.teardown(() => api.close())
   const machine = await userMachine(t, api)
   await registry.writeNpmrc(machine.sb.home)
-  return machine
+  return { api, machine }
 }
 
-t.test('the plugin from the registry: marketplace add, install, a limit, the resume', async t => {
-  const machine = await userWithRegistry(t)
-  const add = await machine.claude(['plugin', 'marketplace', 'add', repoRoot])
-  t.equal(add.code, 0, 'claude plugin marketplace add', { output: add.stderr + add.stdout })
-  const installStarted = Date.now()
-  const install = await machine.claude(['plugin', 'install', 'smart-session-retry@smart-session-retry'])
-  const installMs = Date.now() - installStarted
-  t.equal(install.code, 0, 'claude plugin install', { output: install.stderr + install.stdout })
-  t.match(install.stdout, /Successfully installed plugin: smart-session-retry@smart-session-retry/)
-  const installed = JSON.parse(readFileSync(join(machine.sb.home, '.claude', 'plugins', 'installed_plugins.json'), 'utf8'))
-  const installPath: string = installed.plugins['smart-session-retry@smart-session-retry'][0].installPath
-  t.notOk(existsSync(join(installPath, 'node_modules')), `unpacked without dependencies: ${installPath}`)
+// Both install what the first test published; each waits mostly for its limit's reset.
+t.test('the published package, installed two ways', async t => {
+  t.jobs = 2
 
-  const resumed = await limitThenResume(t, api, machine)
-  t.match(resumed.supervisorCommand, `${installPath}/dist/src/cli/main.js supervisor run`, 'the supervisor runs from the unpacked package')
-  t.notOk(existsSync(join(installPath, 'sessions')), 'no state in the plugin folder')
-  t.comment(`claude plugin install (npm): ${installMs} ms; install start to the first journaled event: ${resumed.firstEventAt - installStarted} ms`)
-})
+  t.test('the plugin from the registry: marketplace add, install, a limit, the resume', async t => {
+    const { api, machine } = await userWithRegistry(t)
+    const add = await machine.claude(['plugin', 'marketplace', 'add', repoRoot])
+    t.equal(add.code, 0, 'claude plugin marketplace add', { output: add.stderr + add.stdout })
+    const installStarted = Date.now()
+    const install = await machine.claude(['plugin', 'install', 'smart-session-retry@smart-session-retry'])
+    const installMs = Date.now() - installStarted
+    t.equal(install.code, 0, 'claude plugin install', { output: install.stderr + install.stdout })
+    t.match(install.stdout, /Successfully installed plugin: smart-session-retry@smart-session-retry/)
+    const installed = JSON.parse(readFileSync(join(machine.sb.home, '.claude', 'plugins', 'installed_plugins.json'), 'utf8'))
+    const installPath: string = installed.plugins['smart-session-retry@smart-session-retry'][0].installPath
+    t.notOk(existsSync(join(installPath, 'node_modules')), `unpacked without dependencies: ${installPath}`)
 
-t.test('without plugins: npm install -g, session-retry install, a limit, the resume', async t => {
-  const machine = await userWithRegistry(t)
-  const prefix = join(machine.sb.home, '.npm-global')
-  // A user's own global prefix, its bin folder on PATH.
-  Object.assign(machine.sb.env, { npm_config_prefix: prefix, PATH: `${join(prefix, 'bin')}:${machine.sb.env.PATH}` })
-  const started = Date.now()
-  const install = await run('npm', ['install', '-g', 'smart-session-retry'], machine.sb.env, machine.sb.home)
-  t.equal(install.code, 0, 'npm install -g', { stderr: install.stderr })
-  const packageDir = join(prefix, 'lib', 'node_modules', 'smart-session-retry')
-  t.same(readdirSync(join(prefix, 'lib', 'node_modules')), ['smart-session-retry'], 'nothing else installed')
-  t.notOk(existsSync(join(packageDir, 'node_modules')), 'no dependencies')
-  const hooks = await run('session-retry', ['install'], machine.sb.env, machine.sb.cwd)
-  t.equal(hooks.code, 0, 'session-retry install', { stderr: hooks.stderr })
-  t.match(hooks.stdout, /Claude Code 2\.1\.\d+: hooks for SessionStart, UserPromptSubmit, Stop, StopFailure, Notification, SessionEnd\n.*hooks written/)
-  const settings = readFileSync(join(machine.sb.home, '.claude', 'settings.json'), 'utf8')
-  t.match(settings, `ssr_root='${packageDir}'`, 'the hooks run the globally installed package')
+    const resumed = await limitThenResume(t, api, machine)
+    t.match(resumed.supervisorCommand, `${installPath}/dist/src/cli/main.js supervisor run`, 'the supervisor runs from the unpacked package')
+    t.notOk(existsSync(join(installPath, 'sessions')), 'no state in the plugin folder')
+    t.comment(`claude plugin install (npm): ${installMs} ms; install start to the first journaled event: ${resumed.firstEventAt - installStarted} ms`)
+  })
 
-  const resumed = await limitThenResume(t, api, machine)
-  t.match(resumed.supervisorCommand, `${packageDir}/dist/src/cli/main.js supervisor run`, 'the supervisor runs from the global package')
-  t.comment(`npm install -g + session-retry install: ${Date.now() - started} ms in all`)
+  t.test('without plugins: npm install -g, session-retry install, a limit, the resume', async t => {
+    const { api, machine } = await userWithRegistry(t)
+    const prefix = join(machine.sb.home, '.npm-global')
+    // A user's own global prefix, its bin folder on PATH.
+    Object.assign(machine.sb.env, { npm_config_prefix: prefix, PATH: `${join(prefix, 'bin')}:${machine.sb.env.PATH}` })
+    const started = Date.now()
+    const install = await run('npm', ['install', '-g', 'smart-session-retry'], machine.sb.env, machine.sb.home)
+    t.equal(install.code, 0, 'npm install -g', { stderr: install.stderr })
+    const packageDir = join(prefix, 'lib', 'node_modules', 'smart-session-retry')
+    t.same(readdirSync(join(prefix, 'lib', 'node_modules')), ['smart-session-retry'], 'nothing else installed')
+    t.notOk(existsSync(join(packageDir, 'node_modules')), 'no dependencies')
+    const hooks = await run('session-retry', ['install'], machine.sb.env, machine.sb.cwd)
+    t.equal(hooks.code, 0, 'session-retry install', { stderr: hooks.stderr })
+    t.match(hooks.stdout, /Claude Code 2\.1\.\d+: hooks for SessionStart, UserPromptSubmit, Stop, StopFailure, Notification, SessionEnd\n.*hooks written/)
+    const settings = readFileSync(join(machine.sb.home, '.claude', 'settings.json'), 'utf8')
+    t.match(settings, `ssr_root='${packageDir}'`, 'the hooks run the globally installed package')
+
+    const resumed = await limitThenResume(t, api, machine)
+    t.match(resumed.supervisorCommand, `${packageDir}/dist/src/cli/main.js supervisor run`, 'the supervisor runs from the global package')
+    t.comment(`npm install -g + session-retry install: ${Date.now() - started} ms in all`)
+  })
 })

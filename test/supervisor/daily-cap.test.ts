@@ -32,8 +32,8 @@ t.test('the (N+1)th automatic resume of the day waits for a manual resume', asyn
     return value.cap?.reached && value
   }, { what: 'the cap in resume_schedule.json' })
   t.match(schedule.cap, { maxResumesPerDay: 1, resumesToday: 1, reached: true })
-  // It stays due across several ticks: nothing is spawned for it.
-  await new Promise(r => setTimeout(r, 3000))
+  // It stays due across more ticks, each checking it again: nothing is spawned for it.
+  await supervisor.moreTicks(3)
   t.match(JSON.parse(readFileSync(join(home, 'sessions', `${second}.json`), 'utf8')), { state: 'due' })
   t.equal(api.mainTurnRequests().filter(r => r.headers['x-claude-code-session-id'] === second).length, 1, 'no automatic resume of the second')
   execFileSync(process.execPath, [cliMain, 'resume', second], { env })

@@ -10,23 +10,26 @@ import { makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cl
 import { repoRoot } from '../helpers/hook-process.js'
 import { startSupervisor, supervisorEnv, waitForState } from '../helpers/supervisor-process.js'
 
-const api = await startFakeApi()
-t.teardown(() => api.close())
+// Each test has its own fake API (its queue and its request counts), sandbox and supervisor, and
+// spends most of its time waiting for resets: the two run side by side.
+t.jobs = 2
 
 async function world(t: Test, extraEnv: Record<string, string> = {}) {
+  const api = await startFakeApi()
+  t.teardown(() => api.close())
   const sb: ClaudeSandbox = await makeSandbox(api)
   t.teardown(() => sb.cleanup())
   const home = join(sb.home, '.devflow')
   const env = supervisorEnv(sb.env, home, { SESSION_RETRY_BACKOFF_BASE: '1', ...extraEnv })
   const supervisor = await startSupervisor(env)
   t.teardown(() => supervisor.stop())
-  return { sb, home, supervisor }
+  return { api, sb, home, supervisor }
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 t.test('a limit is scheduled from the exact reset, resumed once, and the session is active again', async t => {
-  const { sb, home } = await world(t)
+  const { api, sb, home } = await world(t)
   const id = randomUUID()
   // Far enough ahead that a slow machine still sees the schedule before it falls due.
   const resetEpoch = nowSeconds() + 8
@@ -57,7 +60,7 @@ t.test('a limit is scheduled from the exact reset, resumed once, and the session
 })
 
 t.test('a resume that hits the limit again backs off and tries again', async t => {
-  const { sb, home } = await world(t)
+  const { api, sb, home } = await world(t)
   const id = randomUUID()
   const before = api.mainTurnRequests().length
   api.enqueue({ kind: 'limit', resetEpoch: nowSeconds() + 3 }, { kind: 'limit', resetEpoch: nowSeconds() + 6 })

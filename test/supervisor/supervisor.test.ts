@@ -158,6 +158,7 @@ t.test('a controllable clock: scheduled until the reset, then one resume that co
   t.equal(resumeStarts(paths, id), 1, 'started once')
   await supervisor.tick()
   t.equal(resumeStarts(paths, id), 1, 'a later tick starts nothing more')
+  t.equal(supervisor.stats.ticks, 3, 'each tick counted once it is done (/metrics reports them)')
 })
 
 t.test('a tick while a resume is being recorded does not take the run for one that never started', async t => {
