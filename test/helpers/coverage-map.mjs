@@ -1,5 +1,5 @@
 // tap's coverage map (package.json: tap.coverage-map). tap calls it with each test file's path
-// relative to the project root ('test/cli/logs.test.ts') and keeps, for that test's processes,
+// relative to the project root ('test/cli/commands/logs.test.ts') and keeps, for that test's processes,
 // coverage only of the files the returned globs (relative to the project root) match; [] keeps
 // all files, null none.
 //
