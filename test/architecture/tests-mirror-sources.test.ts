@@ -29,7 +29,6 @@ export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
   ['src/cli/commands/supervisor-status.ts', 'not written yet'],
   ['src/cli/commands/supervisor-stop.ts', 'not written yet'],
   ['src/cli/doctor-checks.ts', 'not written yet'],
-  ['src/cli/read-sessions.ts', 'not written yet'],
   ['src/cli/request-control.ts', 'not written yet'],
   ['src/cli/resolve-session-id.ts', 'not written yet'],
   ['src/cli/supervisor-process.ts', 'not written yet'],
