@@ -17,7 +17,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
   ['src/cli/cli-io.ts', 'not written yet'],
   ['src/cli/commands/cancel.ts', 'not written yet'],
-  ['src/cli/commands/doctor.ts', 'not written yet'],
   ['src/cli/commands/install.ts', 'not written yet'],
   ['src/cli/commands/parse-limit.ts', 'not written yet'],
   ['src/cli/commands/resume.ts', 'not written yet'],
@@ -28,7 +27,6 @@ export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
   ['src/cli/commands/supervisor-start.ts', 'not written yet'],
   ['src/cli/commands/supervisor-status.ts', 'not written yet'],
   ['src/cli/commands/supervisor-stop.ts', 'not written yet'],
-  ['src/cli/doctor-checks.ts', 'not written yet'],
   ['src/cli/request-control.ts', 'not written yet'],
   ['src/cli/resolve-session-id.ts', 'not written yet'],
   ['src/cli/supervisor-process.ts', 'not written yet'],
