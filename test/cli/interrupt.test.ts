@@ -10,6 +10,8 @@ import { captureIo } from '../../src/cli/cli-io.js'
 import { sleep, stopRequest } from '../../src/cli/interrupt.js'
 
 const interrupt = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'cli', 'interrupt.ts')).href
+type Test = Parameters<Parameters<typeof t.test>[0]>[0]
+
 const loader = join(import.meta.dirname, '..', 'helpers', 'ts-loader.mjs')
 
 t.test("the caller's signal: no process signal is listened to", async t => {
@@ -50,7 +52,7 @@ t.test('without a signal: SIGINT and SIGTERM are listened to until dispose, and 
 })
 
 /** A child that waits for the stop, says so, then takes `shutdownMs` to shut down. */
-function child(t: Parameters<Parameters<typeof t.test>[0]>[0]) {
+function child(t: Test) {
   const script = join(t.testdir(), 'child.ts')
   writeFileSync(
     script,

@@ -28,7 +28,7 @@ t.test('the hooks’ pid, then the registry, each only when alive', async t => {
     oddPid: { sessions: { '7.json': entry('7', ID) } },
     empty: {},
   })
-  const [config, deadOnly, oddPid, empty] = ['config', 'deadOnly', 'oddPid', 'empty'].map(name => join(root, name))
+  const [config, deadOnly, oddPid, empty] = ['config', 'deadOnly', 'oddPid', 'empty'].map(name => join(root, name)) as [string, string, string, string]
   const cases: [name: string, open: boolean, claudePid: number | null, dir: string, expected: ReturnType<typeof checkOwner>][] = [
     ['open, its hook pid alive', true, LIVE, empty, { open: true, pid: LIVE, reason: `Claude Code process ${LIVE} still has the session open` }],
     ['open, its hook pid dead, the registry names a live one', true, DEAD, config, { open: true, pid: LIVE, reason: `Claude Code process ${LIVE} lists the session in its sessions registry` }],

@@ -7,7 +7,9 @@ import { freePort } from '../../helpers/free-port.js'
 
 const { main } = await import('../../../src/cli/main.js')
 
-async function run(t: Parameters<Parameters<typeof t.test>[0]>[0], args: string[], env: Record<string, string> = {}) {
+type Test = Parameters<Parameters<typeof t.test>[0]>[0]
+
+async function run(t: Test, args: string[], env: Record<string, string> = {}) {
   const root = t.testdir({ user: {} })
   const io = captureIo({ env: { HOME: join(root, 'user'), SESSION_RETRY_HOME: join(root, 'home'), SESSION_RETRY_PORT: String(await freePort()), PATH: '/nonexistent', ...env }, cwd: root, now: () => Date.parse('2026-11-25T03:00:00Z') })
   const code = await main(['doctor', ...args], io)
