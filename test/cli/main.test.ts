@@ -148,10 +148,3 @@ t.test('parse-limit with a transcript that cannot be read: the JSON, one line, e
   t.equal(withText.code, 0, 'the text is the fallback')
   t.match(JSON.parse(withText.out), { ok: true, kind: 'five_hour' })
 })
-
-t.test('doctor names a hook switch the hook reads as "on" although it says something else', async t => {
-  const r = await run(['doctor', '--json'], { SESSION_RETRY_ENABLED: 'maybe', SESSION_RETRY_AUTOSTART: 'false', PATH: '/nonexistent' })
-  const checks = JSON.parse(r.out).checks as { name: string; ok: boolean; warning?: boolean; detail: string }[]
-  const switches = checks.filter(c => c.name === 'hook switch')
-  t.same(switches, [{ name: 'hook switch', ok: true, warning: true, detail: 'SESSION_RETRY_ENABLED="maybe" is neither true nor false: the hook takes it as true; use true or false' }], 'one warning, for the unclear one only')
-})

@@ -1,6 +1,7 @@
 // The dashboard's routes over real sockets, against a real Supervisor on a test home: the page and
 // its files under their CSP, /dashboard.json, and the /events stream (what it sends, its keep-alive,
-// its bound, its clean-up), plus the groups and the timeline it is built from.
+// its bound, its clean-up). The groups, the timeline and the streams on their own are tested in
+// their own files (dashboard-groups, dashboard-data, event-stream).
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
@@ -10,14 +11,11 @@ import { appendRecord } from '../../src/journal/append-record.js'
 import { homePaths, type HomePaths } from '../../src/home/home-paths.js'
 import { createFileLogger } from '../../src/home/logger.js'
 import { Supervisor } from '../../src/supervisor/supervisor.js'
-import type { SessionStateFile } from '../../src/supervisor/session-store.js'
-import { SESSION_STATES } from '../../state/session-context.js'
 import { startHttpApi } from '../../src/http/http-api.js'
-import { DASHBOARD_CSP, DASHBOARD_FILES, loadDashboardAssets } from '../../src/http/dashboard-assets.js'
-import { recentTransitions, TIMELINE_LIMIT, TIMELINE_WINDOW_MS } from '../../src/http/dashboard-data.js'
-import { needGroup, NEED_GROUPS } from '../../src/http/dashboard-groups.js'
-import { EVENT_STREAM_LIMITS, EventStreams } from '../../src/http/event-stream.js'
-import { HttpError } from '../../src/http/respond.js'
+import { DASHBOARD_CSP, DASHBOARD_FILES } from '../../src/http/dashboard-assets.js'
+import { TIMELINE_WINDOW_MS } from '../../src/http/dashboard-data.js'
+import { NEED_GROUPS } from '../../src/http/dashboard-groups.js'
+import { EVENT_STREAM_LIMITS } from '../../src/http/event-stream.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { processDir } from '../helpers/process-dir.js'
 
@@ -60,35 +58,6 @@ function openStream(port: number, headers: Record<string, string> = {}): Promise
   })
 }
 
-t.test('pinned limits', async t => {
-  t.same(EVENT_STREAM_LIMITS, { maxStreams: 16, keepAliveMs: 15_000, flushMs: 100, retryMs: 2_000, maxBufferedBytes: 1024 * 1024, maxPending: 2_000 })
-  t.equal(TIMELINE_WINDOW_MS, 24 * 3_600_000)
-  t.equal(TIMELINE_LIMIT, 500)
-})
-
-t.test('every machine state has a group; an unknown state shows under "needs you"', async t => {
-  for (const state of SESSION_STATES) t.ok(NEED_GROUPS.includes(needGroup(state)), state)
-  t.same(
-    SESSION_STATES.map(s => `${s}:${needGroup(s)}`),
-    ['active:running', 'limited:waiting', 'scheduled:waiting', 'due:waiting', 'resuming:running', 'awaitingOwner:waiting', 'needsUser:needsYou', 'exhausted:needsYou', 'cancelled:done', 'ended:done'],
-  )
-  t.equal(needGroup('fromTheFuture'), 'needsYou')
-  t.equal(needGroup('constructor'), 'needsYou', 'not fooled by Object.prototype')
-})
-
-t.test('the timeline: the last 24 h across sessions, newest first, bounded', async t => {
-  const now = Date.parse('2026-11-25T12:00:00Z')
-  const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString()
-  const state = (sessionId: string, history: [number, string, string][]) => ({ sessionId, history: history.map(([h, from, to]) => ({ at: at(h), from, to, event: 'x' })) }) as SessionStateFile
-  const entries = recentTransitions([state('a', [[30, 'active', 'limited'], [2, 'limited', 'scheduled']]), state('b', [[24, 'active', 'ended'], [1, 'ended', 'active']])], now)
-  t.same(
-    entries.map(e => `${e.sessionId} ${e.to} ${e.group}`),
-    ['b active running', 'a scheduled waiting', 'b ended done'],
-  )
-  const many = recentTransitions([state('c', Array.from({ length: TIMELINE_LIMIT + 10 }, (_, i) => [i / 100, 'a', 'b'] as [number, string, string]))], now)
-  t.equal(many.length, TIMELINE_LIMIT)
-})
-
 t.test('GET / and its files: the page under a strict CSP, never cached; HEAD too', async t => {
   const w = await world(t)
   for (const [path, { type }] of Object.entries(DASHBOARD_FILES)) {
@@ -112,12 +81,6 @@ t.test('GET / and its files: the page under a strict CSP, never cached; HEAD too
   const post = await fetch(w.base + '/', { method: 'POST' })
   t.equal(post.status, 405)
   t.equal(post.headers.get('allow'), 'GET, HEAD')
-})
-
-t.test('the dashboard files missing: a clear 404, the rest of the API unaffected', async t => {
-  const missing = await loadDashboardAssets(join(t.testdir({}), 'nowhere'))
-  t.equal(missing.ok, false)
-  if (!missing.ok) t.match(missing.error, /nowhere\/index\.html cannot be read \(ENOENT\); rebuild with npm run build/)
 })
 
 t.test('GET /dashboard.json: sessions with their group and actions, health, timeline', async t => {
@@ -197,41 +160,4 @@ t.test('closing the API ends every stream', async t => {
   await w.api.close()
   await ended
   t.pass('the stream ended')
-})
-
-/** A stand-in response: what EventStreams writes, without a socket (to drive its timers directly). */
-function fakeClient() {
-  const written: string[] = []
-  const handlers: Record<string, () => void> = {}
-  const res = {
-    writableLength: 0,
-    socket: null,
-    writeHead: () => res,
-    write: (text: string) => written.push(text),
-    end: () => handlers.close?.(),
-    destroy: () => handlers.close?.(),
-    on: (name: string, fn: () => void) => (handlers[name] = fn),
-  }
-  return { res: res as any, written, leave: () => handlers.close?.() }
-}
-
-t.test('EventStreams: keep-alive comments, overflow → resync, slow readers dropped, closed refuses', async t => {
-  const limits = { ...EVENT_STREAM_LIMITS, keepAliveMs: 20, flushMs: 10, maxPending: 3, maxBufferedBytes: 100 }
-  const streams = new EventStreams(id => ({ sessionId: id }) as any, limits)
-  const req = { method: 'GET', complete: true } as any
-  const client = fakeClient()
-  streams.open(req, client.res)
-  await waitFor(() => client.written.filter(w => w === ': keep-alive\n\n').length >= 2, { what: 'two keep-alive comments' })
-  const transition = (n: number) => ({ sessionId: 's', at: new Date().toISOString(), from: 'active' as const, to: 'limited' as const, event: `e${n}`, context: {} as any })
-  for (let i = 0; i < 5; i++) streams.onTransition(transition(i))
-  await waitFor(() => client.written.some(w => w.startsWith('event: resync')), { what: 'a resync after too many pending transitions' })
-  t.notOk(client.written.some(w => w.startsWith('event: session')), 'no partial list is sent')
-  client.res.writableLength = 1000
-  streams.onTransition(transition(9))
-  await waitFor(() => streams.size === 0, { what: 'the slow client dropped' })
-  t.pass('a client that does not read is dropped')
-  streams.close()
-  t.throws(() => streams.open(req, fakeClient().res), new HttpError(404, "the event stream is closed"))
-  streams.onTransition(transition(10))
-  t.equal(streams.size, 0)
 })

@@ -6,15 +6,15 @@ import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { captureIo } from '../../src/cli/cli-io.js'
-import { handoffPage } from '../../src/cli/commands/dashboard.js'
-import { homePaths } from '../../src/home/home-paths.js'
-import { startSupervisor } from '../helpers/supervisor-process.js'
-import { waitFor } from '../helpers/wait-for.js'
-import { processDir } from '../helpers/process-dir.js'
-import { freePort } from '../helpers/free-port.js'
+import { captureIo } from '../../../src/cli/cli-io.js'
+import { handoffPage } from '../../../src/cli/commands/dashboard.js'
+import { homePaths } from '../../../src/home/home-paths.js'
+import { startSupervisor } from '../../helpers/supervisor-process.js'
+import { waitFor } from '../../helpers/wait-for.js'
+import { processDir } from '../../helpers/process-dir.js'
+import { freePort } from '../../helpers/free-port.js'
 
-const { main } = await import('../../src/cli/main.js')
+const { main } = await import('../../../src/cli/main.js')
 
 async function run(argv: string[], env: NodeJS.ProcessEnv) {
   const io = captureIo({ env })

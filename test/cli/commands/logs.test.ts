@@ -3,13 +3,13 @@
 import t from 'tap'
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { captureIo } from '../../src/cli/cli-io.js'
-import { formatLogLine } from '../../src/cli/commands/logs.js'
-import { waitFor } from '../helpers/wait-for.js'
+import { captureIo } from '../../../src/cli/cli-io.js'
+import { formatLogLine } from '../../../src/cli/commands/logs.js'
+import { waitFor } from '../../helpers/wait-for.js'
 
 process.env.TZ = 'UTC'
 
-const { main } = await import('../../src/cli/main.js')
+const { main } = await import('../../../src/cli/main.js')
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 

@@ -4,9 +4,9 @@
 import t from 'tap'
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { captureIo } from '../../src/cli/cli-io.js'
+import { captureIo } from '../../../src/cli/cli-io.js'
 
-const { main } = await import('../../src/cli/main.js')
+const { main } = await import('../../../src/cli/main.js')
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
