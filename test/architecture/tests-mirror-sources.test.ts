@@ -33,7 +33,6 @@ export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
   ['src/http/routes.ts', 'not written yet'],
   ['src/install/install-hooks.ts', 'not written yet'],
   ['src/supervisor/resume-runner.ts', 'not written yet'],
-  ['src/supervisor/usage-watch.ts', 'not written yet'],
 ])
 
 export function mirroredTest(source: string): string {
