@@ -1,5 +1,5 @@
-// resume and cancel append exactly one valid journal record (origin cli) and change nothing
-// else; hostile ids never reach the file system.
+// requestControl, through the resume and cancel commands: each appends exactly one valid journal
+// record (origin cli) and changes nothing else; hostile ids never reach the file system.
 import t from 'tap'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
