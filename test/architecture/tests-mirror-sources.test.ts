@@ -31,7 +31,6 @@ export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
   ['src/hook/autostart-supervisor.ts', 'not written yet'],
   ['src/http/routes.ts', 'not written yet'],
   ['src/install/install-hooks.ts', 'not written yet'],
-  ['src/supervisor/resume-runner.ts', 'not written yet'],
 ])
 
 export function mirroredTest(source: string): string {
