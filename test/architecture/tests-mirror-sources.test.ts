@@ -3,10 +3,10 @@
 // searching, and tap's coverage map (test/helpers/coverage-map.mjs) counts that test for that
 // source only. A source without one fails here unless it is in the allow-list below, with why.
 import t from 'tap'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import coverageMap, { mirroredSource } from '../helpers/coverage-map.mjs'
+import coverageMap, { mirroredSource, runsBuiltProduct } from '../helpers/coverage-map.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -51,11 +51,25 @@ t.test('the test named after a source, and the source a test is named after', as
     ['src/http/routes.ts', 'test/http/routes.test.ts'],
     ['state/session-events.ts', 'test/state/session-events.test.ts'],
     ['state/session.machine.ts', 'test/state/session.machine.test.ts'],
+    ['src/cli/read-sessions.ts', 'test/cli/read-sessions.test.ts'],
   ]
   for (const [source, test] of cases) {
     t.equal(mirroredTest(source), test, source)
     t.equal(mirroredSource(test), source, test)
-    t.equal(coverageMap(test), source, `the coverage map counts ${test} for ${source} only`)
+  }
+})
+
+t.test('the coverage map counts a mirrored test for its source only, unless it runs the built product', async t => {
+  const cases: [test: string, counts: string | string[]][] = [
+    ['test/cli/read-sessions.test.ts', 'src/cli/read-sessions.ts'],
+    ['test/state/session-events.test.ts', 'state/session-events.ts'],
+    ['test/http/event-stream.test.ts', 'src/http/event-stream.ts'],
+    ['test/home/supervisor-pid.test.ts', []], // starts the built supervisor
+    ['test/usage/statusline-process.test.ts', []], // runs dist/hooks/statusline.cjs
+  ]
+  for (const [test, counts] of cases) {
+    t.equal(runsBuiltProduct(test), Array.isArray(counts), `${test}: runs the built product`)
+    t.same(coverageMap(test), counts, test)
   }
 })
 
@@ -67,11 +81,15 @@ t.test('the coverage map counts every other test for every file', async t => {
     'test/install/from-checkout.e2e.ts',
     'test/helpers/fake-anthropic-api.test.ts',
     'test/state/purity.test.ts',
-    'src/cli/main.ts',
   ]) {
     t.equal(mirroredSource(test), null, test)
     t.same(coverageMap(test), [], test)
   }
+})
+
+t.test('tap uses the coverage map', async t => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { tap: Record<string, unknown> }
+  t.equal(pkg.tap['coverage-map'], 'test/helpers/coverage-map.mjs')
 })
 
 t.test('every source has a mirrored test, or a reason in the allow-list', async t => {

@@ -7,7 +7,13 @@
 // state/<x>.ts) counts for its own source only, so a source is covered by its own tests and not
 // by accident through another unit's. Any other test (end-to-end, integration, architecture,
 // contracts) counts for every file it runs.
-import { existsSync } from 'node:fs'
+//
+// A mirrored test that runs the built product (dist/, through the helpers that start it) counts
+// for every file too: tap keeps a bundle's coverage whole when any one of its sources is listed,
+// so listing the test's source would keep every bundle holding it, with the dependencies bundled
+// in (proper-lockfile, chokidar, ...) that tap otherwise leaves out, and the sources bundled
+// beside it, covered by accident.
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -24,6 +30,14 @@ export function mirroredSource(testFile) {
   return null
 }
 
+/** The test starts the built product: the helpers that run dist/, or a relative path into dist/. */
+const RUNS_BUILT = /helpers\/(supervisor-process|hook-process|claude-cli)\.js|(\.\.\/|['"`])dist\//
+
+export function runsBuiltProduct(testFile) {
+  return RUNS_BUILT.test(readFileSync(join(root, testFile), 'utf8'))
+}
+
 export default function coverageMap(testFile) {
-  return mirroredSource(testFile) ?? []
+  const source = mirroredSource(testFile)
+  return source === null || runsBuiltProduct(testFile) ? [] : source
 }
