@@ -5,20 +5,7 @@
  * Make sure to inspect the output below.  Do not ignore changes!
  */
 'use strict'
-exports[`test/cli/status.test.ts > TAP > schedules: pending sessions (waiting or running), soonest first, unknown times last > schedules text 1`] = `
-SESSION   STATE      RETRY AT (UTC)    IN          SOURCE  ATTEMPT  LIMIT      PROJECT
-9e8d7c6b  due        2026-11-25 02:59  overdue 2m  reset   2        weekly     /srv/other-project
-agent_ru  resuming   2026-11-25 03:01  running     reset   1        five_hour  /work/agent
-3f2a1b4c  scheduled  2026-11-25 04:02  in 1h 1m    reset   1        five_hour  ~/code/app
-7a7a7a7a  limited    —                 —           —       3        unknown    …project/that/does/not/fit/in/the/column
-
-problem: sessions/bad0bad0-0000-4000-8000-000000000000.json is corrupt (state file is not valid JSON): it will be rebuilt from the journal
-problem: sessions/bad1bad1-0000-4000-8000-000000000000.json is corrupt (unknown state schema 7): there is no journal to rebuild it from
-note: session fe11fe11-0000-4000-8000-000000000000 has journal events the supervisor has not applied yet (no state file)
-
-`
-
-exports[`test/cli/status.test.ts > TAP > sessions: every session, newest first, all public fields > sessions text 1`] = `
+exports[`test/cli/commands/sessions.test.ts > TAP > sessions: every session, newest first, all public fields > sessions text 1`] = `
 3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b  scheduled
   project          ~/code/app
   transcript       ~/.claude/projects/-home-user-code-app/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b.jsonl
@@ -102,21 +89,5 @@ times are local (UTC)
 problem: sessions/bad0bad0-0000-4000-8000-000000000000.json is corrupt (state file is not valid JSON): it will be rebuilt from the journal
 problem: sessions/bad1bad1-0000-4000-8000-000000000000.json is corrupt (unknown state schema 7): there is no journal to rebuild it from
 note: session fe11fe11-0000-4000-8000-000000000000 has journal events the supervisor has not applied yet (no state file)
-
-`
-
-exports[`test/cli/status.test.ts > TAP > status: golden table, waiting sessions first, problems, supervisor line > status text 1`] = `
-SESSION   STATE      PROJECT                                   LIMIT       RESET (UTC)       NEXT RETRY  ATTEMPTS  LAST RUN
-9e8d7c6b  due        /srv/other-project                        weekly      2026-11-25 02:57  overdue 2m  1         —
-3f2a1b4c  scheduled  ~/code/app                                five_hour   2026-11-25 04:01  in 1h 1m    0         —
-7a7a7a7a  limited    …project/that/does/not/fit/in/the/column  unknown     —                 —           2         —
-agent_ru  resuming   /work/agent                               five_hour   2026-11-25 03:00  —           1         —
-11111111  active     ~                                         —           —                 —           0         completed 4t
-c0ffee00  exhausted  ~/code/lib                                overloaded  —                 —           5         —
-
-problem: sessions/bad0bad0-0000-4000-8000-000000000000.json is corrupt (state file is not valid JSON): it will be rebuilt from the journal
-problem: sessions/bad1bad1-0000-4000-8000-000000000000.json is corrupt (unknown state schema 7): there is no journal to rebuild it from
-note: session fe11fe11-0000-4000-8000-000000000000 has journal events the supervisor has not applied yet (no state file)
-supervisor: not running — start it with: session-retry supervisor start
 
 `
