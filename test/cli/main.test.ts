@@ -1,5 +1,5 @@
-// The CLI in-process: help, version, usage errors (exit 2, one line), config errors, parse-limit,
-// and that nothing reaches the user as a stack trace.
+// The CLI in-process: help, version, usage errors (exit 2, one line), config errors, and that
+// nothing reaches the user as a stack trace.
 import t from 'tap'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,7 +8,6 @@ import { DEFAULT_LOG_LINES } from '../../src/cli/commands/logs.js'
 import { processDir } from '../helpers/process-dir.js'
 
 const NOW = Date.parse('2026-11-25T03:01:15.959Z')
-const BANNER = "You've hit your 5-hour limit · resets 4:01am (UTC)" // Claude Code 2.1.331 (docs/claude-code.md#transcript-limit-rows)
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
 process.env.TZ = 'UTC'
@@ -118,33 +117,4 @@ t.test('an unexpected failure is one line and exit 1, not a stack trace', async 
   t.equal(await main(['resume', 'abc'], io), 1)
   t.match(io.err, /^session-retry: EISDIR[^\n]*\n$/)
   t.notMatch(io.err, /\bat .*\(.*:\d+:\d+\)/)
-})
-
-t.test('parse-limit prints one JSON object', async t => {
-  const r = await run(['parse-limit', ...BANNER.split(' ')])
-  t.equal(r.code, 0)
-  t.equal(r.err, '')
-  t.match(r.out, /^\{\n  "version": 1,\n  "ok": true,/)
-  t.match(JSON.parse(r.out), {
-    version: 1,
-    ok: true,
-    limited: true,
-    kind: 'five_hour',
-    resetAt: '2026-11-25T04:01:00.000Z',
-    now: '2026-11-25T03:01:15.959Z',
-    timeZone: 'UTC',
-  })
-  const opts = await run(['parse-limit', '--now', '2026-11-25T03:30:00Z', '--tz', 'Europe/Paris', '--', '-', "You've hit your session limit · resets 5am"])
-  t.equal(opts.code, 0, opts.err)
-  t.match(JSON.parse(opts.out), { timeZone: 'Europe/Paris', now: '2026-11-25T03:30:00.000Z', limited: true, resetAt: '2026-11-25T04:00:00.000Z' })
-})
-
-t.test('parse-limit with a transcript that cannot be read: the JSON, one line, exit 1', async t => {
-  const r = await run(['parse-limit', '--transcript', '/nonexistent/t.jsonl'])
-  t.equal(r.code, 1)
-  t.match(JSON.parse(r.out), { ok: false, transcript: { path: '/nonexistent/t.jsonl', found: false, error: { code: 'ENOENT' } } })
-  t.match(r.err, /^session-retry: cannot read transcript \/nonexistent\/t\.jsonl: ENOENT[^\n]*\n$/)
-  const withText = await run(['parse-limit', '--transcript', '/nonexistent/t.jsonl', ...BANNER.split(' ')])
-  t.equal(withText.code, 0, 'the text is the fallback')
-  t.match(JSON.parse(withText.out), { ok: true, kind: 'five_hour' })
 })
