@@ -3,7 +3,9 @@
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ID, ODD_STATES, STATES, makeHome, run } from './read-command-fixtures.js'
+import { shortRun } from '../../../src/cli/commands/status.js'
+import type { LastRunView } from '../../../src/supervisor/session-store.js'
+import { ID, ODD_STATES, STATES, makeHome, run, state } from './read-command-fixtures.js'
 
 t.test('status on an empty home', async t => {
   const home = t.testdir()
@@ -74,4 +76,36 @@ t.test('status: state files with odd but parseable fields do not break the table
   t.equal(r.code, 0)
   t.match(r.out, /\nodd-1 +somethingNew +— +— +— +— +0 +—\n/)
   t.match(r.out, /\nproblem: sessions\/odd-2\.json is corrupt \(state file has no state\): it will be rebuilt from the journal\n/)
+})
+
+t.test('shortRun: what the last resume did, in a few characters', async t => {
+  const base: LastRunView = {
+    attempt: 1, mode: 'spawn', outcome: 'completed', permissionMode: null,
+    startedAt: '2026-11-25T02:50:00.000Z', exitedAt: '2026-11-25T02:51:10.000Z', exitCode: 0,
+    turns: 4, costUsd: 0.08, deniedTools: [], resultLine: null, startError: null, logFile: null,
+  }
+  const cases: [name: string, run: LastRunView | null | undefined, text: string][] = [
+    ['no run yet', null, '—'],
+    ['no run field at all', undefined, '—'],
+    ['completed, with its turns', base, 'completed 4t'],
+    ['an outcome without turns', { ...base, outcome: 'running', exitedAt: null, turns: null }, 'running'],
+    ['blocked names the refused tools', { ...base, outcome: 'blocked', deniedTools: ['Write', 'Bash'] }, 'blocked: Write,Bash'],
+    ['blocked with no tool named is its outcome', { ...base, outcome: 'blocked', turns: 2 }, 'blocked 2t'],
+    ['claude that did not start', { ...base, outcome: 'failed', turns: null, startError: 'ENOENT' }, 'failed: claude ENOENT'],
+  ]
+  for (const [name, run, text] of cases) t.equal(shortRun(run), text, name)
+})
+
+t.test('status: sessions that need the user, each with what to do', async t => {
+  const states = [
+    state('aaaaaaaa-0000-4000-8000-000000000001', { state: 'needsUser', needsUserReason: 'claude refused Write: run it yourself' }),
+    // No reason recorded: nothing to tell the user, so no line.
+    state('bbbbbbbb-0000-4000-8000-000000000002', { state: 'needsUser', needsUserReason: null }),
+    // A reason left from before does not make a session that moved on need the user.
+    state('cccccccc-0000-4000-8000-000000000003', { state: 'active', needsUserReason: 'old' }),
+  ]
+  const r = await run(['status'], makeHome(t, { states, corrupt: false }))
+  t.equal(r.code, 0)
+  t.match(r.out, /\n\nneeds you: aaaaaaaa: claude refused Write: run it yourself\nsupervisor: /)
+  t.equal(r.out.match(/needs you/g)?.length, 1, 'one line, for the session that needs the user and says why')
 })
