@@ -12,11 +12,13 @@ interface TeardownTarget {
   teardown(fn: () => void | Promise<void>): void
 }
 
-export type FakeMode = 'ready' | 'noapi' | 'stubborn' | 'crash' | 'slow'
+export type FakeMode = 'ready' | 'noapi' | 'stubborn' | 'crash' | 'slow' | 'lost'
 
 // FAKE_MODE: ready (writes the pid file, serves /health, prints the ready line, leaves on SIGTERM),
 // noapi (ready, but its API did not start), stubborn (ready, ignores SIGTERM), crash (prints and
-// exits 3), slow (never ready). The ready line is the supervisor's own (formatReadyLine).
+// exits 3), slow (never ready), lost (another start won the race: the pid file names FAKE_WINNER_PID,
+// and it exits 1 as the real one does when the home is taken). The ready line is the supervisor's
+// own (formatReadyLine).
 const FAKE_SUPERVISOR = `
 import { rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -29,6 +31,11 @@ console.log('fake env:', JSON.stringify({ CLAUDECODE: process.env.CLAUDECODE ?? 
 if (mode === 'crash') {
   console.error('boom: cannot start')
   process.exit(3)
+}
+if (mode === 'lost') {
+  writeFileSync(pidFile, process.env.FAKE_WINNER_PID + '\\n')
+  console.error('session-retry: supervisor already running (pid ' + process.env.FAKE_WINNER_PID + ')')
+  process.exit(1)
 }
 if (mode !== 'slow') writeFileSync(pidFile, process.pid + '\\n')
 process.on('SIGTERM', () => {
@@ -51,11 +58,11 @@ if (mode === 'noapi') {
  * whose environment is that of a Claude Code session's Bash tool. Any stand-in still named by the
  * pid file is killed at teardown.
  */
-export function fakeSupervisorHome(t: TeardownTarget, mode: FakeMode = 'ready') {
+export function fakeSupervisorHome(t: TeardownTarget, mode: FakeMode = 'ready', extraEnv: Record<string, string> = {}) {
   const home = processDir(t, { 'fake-supervisor.mjs': FAKE_SUPERVISOR })
   const entry = join(home, 'fake-supervisor.mjs')
   // Started from the Bash tool of a Claude Code session: its session variables are in the environment.
-  const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH, CLAUDECODE: '1', CLAUDE_PLUGIN_ROOT: '/old/plugin', KEEP_ME: 'yes' }
+  const env = { SESSION_RETRY_HOME: home, FAKE_MODE: mode, PATH: process.env.PATH, CLAUDECODE: '1', CLAUDE_PLUGIN_ROOT: '/old/plugin', KEEP_ME: 'yes', ...extraEnv }
   const io = () => captureIo({ env, cwd: home })
   const pidFile = join(home, 'supervisor.pid')
   t.teardown(() => {

@@ -1,12 +1,12 @@
 // supervisor start in-process, against stand-in supervisor processes (test/helpers/fake-supervisor.ts):
-// ready, already running, an API that did not start, an exit before ready, a start past the
-// deadline, no entry script.
+// ready, already running, an API that did not start, an exit before ready, another start that won
+// the race, a start past the deadline, no entry script.
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { supervisorStartCommand } from '../../../src/cli/commands/supervisor-start.js'
 import { isProcessAlive } from '../../../src/cli/supervisor-process.js'
-import { fakeSupervisorHome } from '../../helpers/fake-supervisor.js'
+import { fakeSupervisorHome, spawnIdle } from '../../helpers/fake-supervisor.js'
 
 t.test('start, then start again while it runs', async t => {
   const { home, entry, io, pidFile } = fakeSupervisorHome(t)
@@ -43,6 +43,15 @@ t.test('a supervisor that exits before it is ready: its output, exit 1', async t
   t.match(r.err, /^session-retry: the supervisor exited with code 3 before it was ready; the end of .*supervisor\.out:\n/)
   t.match(r.err, /\n  fake supervisor: supervisor run in .*\n  fake env: .*\n  boom: cannot start\n$/)
   t.notMatch(r.err, /^  ---/m, 'only this start’s output')
+  t.equal(r.out, '')
+})
+
+t.test('another start won the race: the supervisor it started is named, exit 1', async t => {
+  const winner = spawnIdle(t, ['supervisor', 'run'])
+  const { entry, io } = fakeSupervisorHome(t, 'lost', { FAKE_WINNER_PID: String(winner.pid) })
+  const r = io()
+  t.equal(await supervisorStartCommand(r, { entry }), 1)
+  t.equal(r.err, `session-retry: supervisor already running (pid ${winner.pid}): another start won the race\n`)
   t.equal(r.out, '')
 })
 
