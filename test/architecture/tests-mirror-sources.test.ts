@@ -15,14 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
  * worth keeping is worth a test of its own.
  */
 export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
-  ['src/cli/commands/cancel.ts', 'not written yet'],
   ['src/cli/commands/install.ts', 'not written yet'],
-  ['src/cli/commands/resume.ts', 'not written yet'],
-  ['src/cli/commands/supervisor-run.ts', 'not written yet'],
-  ['src/cli/commands/supervisor-start.ts', 'not written yet'],
-  ['src/cli/commands/supervisor-status.ts', 'not written yet'],
-  ['src/cli/commands/supervisor-stop.ts', 'not written yet'],
-  ['src/cli/supervisor-process.ts', 'not written yet'],
   ['src/hook/autostart-supervisor.ts', 'not written yet'],
   ['src/http/routes.ts', 'not written yet'],
   ['src/install/install-hooks.ts', 'not written yet'],
