@@ -195,6 +195,8 @@ t.test('GET /sessions/<id>: unknown is 404, hostile ids are 400', async t => {
     assertJsonError(t, await call(w.port, { path: `/sessions/${bad}` }), 400)
   }
   assertJsonError(t, await call(w.port, { path: '/sessions/%E0%A4%A' }), 400, /not valid percent-encoding/)
+  // An empty segment is an id too, and not a valid one.
+  assertJsonError(t, await call(w.port, { path: '/sessions/' }), 400)
   // A percent-encoded valid id is decoded and looked up.
   const id = 'enc-' + randomUUID()
   await startSession(w, id)
@@ -215,6 +217,7 @@ t.test('POST routes need the token before anything else about the request is che
   for (const action of ['resume', 'cancel']) {
     assertJsonError(t, await call(w.port, { method: 'POST', path: `/sessions/bad.id/${action}`, headers: auth }), 400)
     assertJsonError(t, await call(w.port, { method: 'POST', path: `/sessions/%2e%2e/${action}`, headers: auth }), 400)
+    assertJsonError(t, await call(w.port, { method: 'POST', path: `/sessions//${action}`, headers: auth }), 400)
     assertJsonError(t, await call(w.port, { method: 'POST', path: `/sessions/${randomUUID()}/${action}`, headers: auth }), 404, /no such session/)
   }
 })
