@@ -15,10 +15,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
  * worth keeping is worth a test of its own.
  */
 export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
-  ['src/cli/commands/install.ts', 'not written yet'],
-  ['src/hook/autostart-supervisor.ts', 'not written yet'],
-  ['src/http/routes.ts', 'not written yet'],
-  ['src/install/install-hooks.ts', 'not written yet'],
 ])
 
 export function mirroredTest(source: string): string {

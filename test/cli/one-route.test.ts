@@ -52,10 +52,8 @@ t.test('install refuses while the plugin is enabled, and changes nothing', async
   const { settingsFile, run } = setup(t, { model: 'sonnet', ...ENABLED })
   const before = readFileSync(settingsFile, 'utf8')
   const r = await run(['install'])
+  // What install says: test/cli/commands/install.test.ts.
   t.equal(r.code, 1)
-  t.equal(r.out, '')
-  t.match(r.err, /^session-retry: the plugin is enabled \(smart-session-retry@smart-session-retry in .*settings\.json\): its hooks already record every event/)
-  t.match(r.err, /claude plugin disable smart-session-retry@smart-session-retry\); --force installs anyway\.\n$/)
   t.equal(readFileSync(settingsFile, 'utf8'), before, 'settings untouched')
   t.same((await hooksCheck(run)).ok, true, 'the plugin alone is fine')
 })
@@ -77,25 +75,4 @@ t.test('hooks installed in two scopes are doubled too', async t => {
   t.equal((await run(['install'])).code, 0)
   t.equal((await run(['install', '--scope', 'project'])).code, 0)
   t.match(await hooksCheck(run), { ok: false, detail: /^doubled: hooks in .*home\/\.claude\/settings\.json and hooks in .*project\/\.claude\/settings\.json/ })
-})
-
-t.test('which settings count as the plugin enabled', async t => {
-  for (const [enabledPlugins, refused] of [
-    [{ 'smart-session-retry@smart-session-retry-checkout': true }, true],
-    [{ 'smart-session-retry@smart-session-retry': false }, false],
-    [{ 'smart-session-retry-extras@x': true }, false],
-    [{}, false],
-  ] as const) {
-    const { run } = setup(t, { enabledPlugins })
-    t.equal((await run(['install', '--dry-run'])).code, refused ? 1 : 0, JSON.stringify(enabledPlugins))
-  }
-})
-
-t.test('the plugin enabled in the project’s settings counts as well', async t => {
-  const { run, project } = setup(t, {})
-  mkdirSync(join(project, '.claude'))
-  writeFileSync(join(project, '.claude', 'settings.json'), JSON.stringify(ENABLED))
-  const r = await run(['install'])
-  t.equal(r.code, 1)
-  t.match(r.err, /project\/\.claude\/settings\.json/)
 })

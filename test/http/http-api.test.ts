@@ -228,16 +228,6 @@ t.test('journal lag counts sessions with bytes not applied yet', async t => {
   t.equal(((await (await fetch(`${w.base}/health`)).json()) as any).journalLag, 0)
 })
 
-t.test('GET /sessions/<id>: unknown is 404, hostile ids are 400', async t => {
-  const w = await world(t)
-  assertJsonError(t, await call(w.api.port, { path: `/sessions/${randomUUID()}` }), 404, /no such session/)
-  for (const bad of ['bad.id', '..', '%2e%2e%2fetc', '%00', 'a%00b', '-leading-dash', 'x'.repeat(129), '%E0%A4%A', 'caf%C3%A9']) {
-    assertJsonError(t, await call(w.api.port, { path: `/sessions/${bad}` }), 400)
-  }
-  // More segments than any route has: not a session path at all.
-  assertJsonError(t, await call(w.api.port, { path: '/sessions/../../etc/passwd' }), 404)
-})
-
 t.test('POST needs the bearer token: 401 without, 403 wrong, 202 right; the token file is 0600', async t => {
   const w = await world(t)
   t.equal(statSync(w.paths.tokenFile).mode & 0o777, 0o600, 'token file mode 0600')
@@ -253,10 +243,6 @@ t.test('POST needs the bearer token: 401 without, 403 wrong, 202 right; the toke
   const sameLength = (w.token[0] === 'A' ? 'B' : 'A') + w.token.slice(1)
   assertJsonError(t, await post(w.api.port, '/notify-limit', body, sameLength), 403)
   t.same(journalLines(w.paths, id), [], 'refused requests wrote nothing')
-  for (const path of [`/sessions/${id}/resume`, `/sessions/${id}/cancel`]) {
-    assertJsonError(t, await call(w.api.port, { method: 'POST', path }), 401)
-    assertJsonError(t, await call(w.api.port, { method: 'POST', path, headers: { Authorization: 'Bearer nope' } }), 403)
-  }
   const ok = await post(w.api.port, '/notify-limit', body, w.token, {})
   t.equal(ok.status, 202, ok.text)
   // The scheme is case-insensitive.
@@ -449,22 +435,11 @@ t.test('bad input: every answer is a 4xx JSON error that says why', async t => {
     ['no content type', call(port, { method: 'POST', path: '/notify-limit', headers: { Authorization: `Bearer ${w.token}` }, body: JSON.stringify(good) }), 415, /missing/],
     ['declared too large', post(port, '/notify-limit', 'x'.repeat(MAX_BODY_BYTES + 1), w.token), 413, /64 KiB/],
     ['chunked too large', call(port, { method: 'POST', path: '/notify-limit', headers: { Authorization: `Bearer ${w.token}`, 'Content-Type': 'application/json' }, body: 'x'.repeat(1024 * 1024), chunked: true }), 413, /64 KiB/],
-    ['unknown path', call(port, { path: '/nope' }), 404, /no such endpoint/],
-    ['trailing slash', call(port, { path: '/health/' }), 404, /no such endpoint/],
-    ['dot segments', call(port, { path: '/../../etc/passwd' }), 404, /no such endpoint/],
-    ['absolute-form target', call(port, { path: 'http://evil.example/health' }), 400, /path/],
-    ['long path', call(port, { path: '/' + 'a'.repeat(3000) }), 414, /longer/],
-    ['GET on notify-limit', call(port, { path: '/notify-limit' }), 405, /POST/],
-    ['DELETE on sessions', call(port, { method: 'DELETE', path: '/sessions' }), 405, /GET/],
-    ['OPTIONS preflight', call(port, { method: 'OPTIONS', path: '/notify-limit', headers: { Origin: `http://127.0.0.1:${port}` } }), 405, /POST/],
   ]
   for (const [name, pending, status, pattern] of cases) {
     const answer = await pending
     t.test(name, async t => assertJsonError(t, answer, status, pattern))
   }
-  const wrongMethod = await call(port, { method: 'PUT', path: '/health' })
-  t.equal(wrongMethod.headers.allow, 'GET, HEAD')
-  t.equal((await call(port, { path: '/notify-limit' })).headers.allow, 'POST')
   t.same(journalLines(w.paths, id), [], 'no refused request wrote a line')
   t.equal(w.supervisor.stats.errors, 0, 'no supervisor error')
   t.equal((await fetch(`${w.base}/health`)).status, 200)
