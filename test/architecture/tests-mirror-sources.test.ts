@@ -14,8 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
  * Sources allowed to have no mirrored test, each with the reason. Keep it empty: a file that is
  * worth keeping is worth a test of its own.
  */
-export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map([
-])
+export const WITHOUT_MIRRORED_TEST: ReadonlyMap<string, string> = new Map<string, string>([])
 
 export function mirroredTest(source: string): string {
   return join('test', source.replace(/^src\//, '')).replace(/\.ts$/, '.test.ts')
