@@ -52,7 +52,13 @@ t.test('a limit is scheduled from the exact reset, resumed once, and the session
   const snapshot = active.supervisor.snapshot.context
   t.match(snapshot.lastResume, { attempt: 1, mode: 'spawn', outcome: 'completed' })
   t.ok(snapshot.lastResume.startedAt >= resetEpoch * 1000 + 1000, 'not resumed before reset + margin')
-  t.same(active.history.map((h: any) => h.to).filter((s: string) => s !== 'active'), ['limited', 'scheduled', 'due', 'resuming'])
+  // Claude Code runs the StopFailure and SessionEnd hooks milliseconds apart. On a busy machine the
+  // SessionEnd's spool file can be complete while the StopFailure's is still being written, and be
+  // promoted first: the session then passes through `ended` before its limit. Seen once in CI;
+  // either order must end in exactly one resume.
+  const path = active.history.map((h: any) => h.to).filter((s: string) => s !== 'active')
+  t.same(path.filter((s: string) => s !== 'ended'), ['limited', 'scheduled', 'due', 'resuming'])
+  t.ok(path.indexOf('ended') <= 0 && path.lastIndexOf('ended') <= 0, 'ended, if at all, only before the limit')
   t.equal(api.mainTurnRequests().length - before, 2, 'the original turn and exactly one resume')
   const resumed = api.mainTurnRequests().at(-1)!
   t.equal(resumed.headers['x-claude-code-session-id'], id, 'the resume continued the same session')
