@@ -74,9 +74,6 @@ export function promoteSpool(paths: HomePaths, options: PromoteOptions): Promote
   reclaimAbandoned(paths, options)
   for (const entry of listSpool(paths)) {
     const outcome = promoteOne(paths, entry, options)
-    // A file still being written holds back every newer one: Claude Code fires a session's hooks
-    // milliseconds apart (StopFailure, then SessionEnd), and the next sweep keeps their order.
-    if (outcome === 'growing') break
     if (outcome === 'skipped') continue
     if (outcome === 'sessionStart') result.sessionStarts++
     result[outcome === 'sessionStart' ? 'promoted' : outcome]++
@@ -109,7 +106,7 @@ function listSpool(paths: HomePaths): SpoolEntry[] {
   return entries.sort((a, b) => (a.mtimeNs === b.mtimeNs ? a.name.localeCompare(b.name) : a.mtimeNs < b.mtimeNs ? -1 : 1))
 }
 
-type Outcome = 'promoted' | 'sessionStart' | 'quarantined' | 'failed' | 'skipped' | 'growing'
+type Outcome = 'promoted' | 'sessionStart' | 'quarantined' | 'failed' | 'skipped'
 
 function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions): Outcome {
   const file = join(paths.spoolDir, entry.name)
@@ -133,7 +130,7 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   const meta: HookMeta = { id: entry.id, ts: new Date(entry.mtimeMs).toISOString() }
   const parsed = parseSpoolFile(content, meta)
   if (!parsed.ok) {
-    if (parsed.error.startsWith('incomplete') && mayStillGrow(entry, options)) return 'growing'
+    if (parsed.error.startsWith('incomplete') && mayStillGrow(entry, options)) return 'skipped'
     return quarantine(paths, entry, file, parsed.error, options)
   }
   const claimed = `${file}${CLAIM_MARK}${process.pid}`

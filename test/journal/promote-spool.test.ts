@@ -44,8 +44,7 @@ t.test('a young file that does not parse yet is left for its writer; an old one 
   const { paths, options, spool, logs } = setup(t)
   const nowS = Date.now() / 1000
   spool('young.event', 'ssr1 1 2 \n{"session_id": "se', nowS)
-  // Newer than young: held behind it while young may still grow.
-  spool('empty.event', '', nowS + 1)
+  spool('empty.event', '', nowS)
   spool('old.event', 'ssr1 1 2 \n{"session_id": "se', nowS - INCOMPLETE_GRACE_MS / 1000 - 5)
   const result = promoteSpool(paths, options)
   t.same(result, { promoted: 0, quarantined: 1, failed: 0, sessionStarts: 0 })
@@ -54,20 +53,6 @@ t.test('a young file that does not parse yet is left for its writer; an old one 
   t.match(logs[0], /old quarantined .*malformed JSON/)
   const complete = promoteSpool(paths, { ...options, complete: new Set(['young']) })
   t.equal(complete.quarantined, 1, 'a writer that says it finished gets no grace')
-})
-
-t.test('a file still being written holds back the newer ones, so the events of a session keep their order', async t => {
-  const { paths, options, spool, journal } = setup(t)
-  const nowS = Date.now() / 1000
-  // The StopFailure's stage 1 has written its header and not yet its payload; the SessionEnd fired
-  // a few milliseconds later is complete.
-  spool('stop-failure.event', 'ssr1 10 11 \n', nowS - 0.02)
-  spool('session-end.event', `ssr1 10 11 \n${payload('SessionEnd', { reason: 'other' })}`, nowS - 0.01)
-  t.same(promoteSpool(paths, options), { promoted: 0, quarantined: 0, failed: 0, sessionStarts: 0 }, 'nothing overtakes the file still being written')
-  t.same(readdirSync(paths.spoolDir).sort(), ['session-end.event', 'stop-failure.event'])
-  spool('stop-failure.event', `ssr1 10 11 \n${payload('StopFailure', { error: 'rate_limit' })}`, nowS - 0.02)
-  t.same(promoteSpool(paths, options), { promoted: 2, quarantined: 0, failed: 0, sessionStarts: 0 })
-  t.same(journal().map(r => r.event), ['StopFailure', 'SessionEnd'])
 })
 
 t.test('a claim left by a dead promoter goes back to the spool and is promoted', async t => {
