@@ -3,16 +3,7 @@
 import t from 'tap'
 import { addOurHooks, eventsFor, hookCommand, isOurCommand, parseClaudeVersion, registeredEvents, removeOurHooks } from '../../src/install/claude-settings.js'
 
-const ROOT = '/opt/smart session-retry'
-const theirs = {
-  model: 'opus',
-  permissions: { allow: ['Bash(npm test)'] },
-  hooks: {
-    Stop: [{ hooks: [{ type: 'command', command: 'notify-me', timeout: 5 }] }],
-    PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'guard.sh' }] }],
-  },
-  statusLine: { type: 'command', command: 'my-line' },
-}
+import { PLUGIN_ROOT as ROOT, THEIR_SETTINGS as theirs } from '../helpers/settings-fixtures.js'
 
 t.test('versions decide the events', async t => {
   t.equal(parseClaudeVersion('2.1.331 (Claude Code)'), '2.1.331')

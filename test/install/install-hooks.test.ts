@@ -17,16 +17,7 @@ import {
   type InstallTarget,
 } from '../../src/install/install-hooks.js'
 
-const ROOT = '/opt/smart session-retry'
-const theirs = {
-  model: 'opus',
-  permissions: { allow: ['Bash(npm test)'] },
-  hooks: {
-    Stop: [{ hooks: [{ type: 'command', command: 'notify-me', timeout: 5 }] }],
-    PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'guard.sh' }] }],
-  },
-  statusLine: { type: 'command', command: 'my-line' },
-}
+import { PLUGIN_ROOT as ROOT, THEIR_SETTINGS as theirs } from '../helpers/settings-fixtures.js'
 
 t.test('each scope’s settings file', async t => {
   const target = { claudeConfigDir: '/cfg', cwd: '/proj' }
