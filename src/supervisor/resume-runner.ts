@@ -11,7 +11,7 @@ import { appendRecord } from '../journal/append-record.js'
 import { newRecord, type JournalRecord } from '../journal/event-record.js'
 import type { HomePaths } from '../home/home-paths.js'
 import { ensureHomeDir } from '../home/safe-dirs.js'
-import { openAppendSync, openReadSync, readFileSafe, writeFileAtomicSync } from '../home/safe-files.js'
+import { appendFileSafe, openAppendSync, openReadSync, readFileSafe, writeFileAtomicSync } from '../home/safe-files.js'
 import { readTranscriptLimit } from '../limits/read-transcript-limit.js'
 import { parseLimitMessage } from '../limits/parse-limit-message.js'
 import { claudeVersion } from '../os/claude-version.js'
@@ -206,6 +206,9 @@ export class ResumeRunner {
     const poll = () => {
       if (identity !== null && isSameProcess(identity)) return void setTimeout(poll, 1000).unref()
       const why = identity === null ? 'no pid file: the run never passed its gate' : `run ${identity.pid} ended while the supervisor was down`
+      // Stopped between creating the log and starting the gate, the previous supervisor left an empty
+      // log: it must say, like the gate's own, that this attempt never ran.
+      if (identity === null && run.marked) this.markNotStarted(rt.sessionId, run.attempt)
       void this.exited(rt, run.attempt, run.startedAt, null, why, identity === null && run.marked)
     }
     poll()
@@ -305,6 +308,16 @@ export class ResumeRunner {
 
   logFile(sessionId: string, attempt: number): string {
     return join(this.deps.paths.resumeLogsDir, `${sessionId}.${attempt}.log`)
+  }
+
+  private markNotStarted(sessionId: string, attempt: number): void {
+    try {
+      if (this.readLogTail(sessionId, attempt).includes(NOT_STARTED_MARK)) return
+      ensureHomeDir(this.deps.paths.home, this.deps.paths.resumeLogsDir)
+      appendFileSafe(this.logFile(sessionId, attempt), `${NOT_STARTED_MARK}: the supervisor stopped before it started the run\n`)
+    } catch (error) {
+      this.deps.log.error('could not mark the run log as not started', { sessionId, attempt, error: (error as Error).message })
+    }
   }
 
   private pidFile(sessionId: string, attempt: number): string {

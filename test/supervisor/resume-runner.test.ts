@@ -5,7 +5,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendRecord } from '../../src/journal/append-record.js'
@@ -18,6 +18,7 @@ import { formatIdentity, identify } from '../../src/os/process-identity.js'
 import { recordToEvents } from '../../src/supervisor/record-to-events.js'
 import { capabilitiesFor, type CliCapabilities } from '../../src/supervisor/resume-plan.js'
 import { ResumeRunner, type RunnerDeps } from '../../src/supervisor/resume-runner.js'
+import { NOT_STARTED_MARK } from '../../src/supervisor/run-outcome.js'
 import { SessionRuntime } from '../../src/supervisor/session-runtime.js'
 import type { PaneContinueInput } from '../../src/supervisor/tmux-continue.js'
 import { createSessionMachine } from '../../state/session.machine.js'
@@ -289,9 +290,13 @@ t.test('a run that never passed its gate is journaled as not started, and the ne
   b.makeDue(rt)
   b.journal(rt.sessionId, 'ResumeStarted', { origin: 'supervisor', attempt: 1, mode: 'spawn', marked: true })
   await b.apply(rt)()
+  // Stopped between creating the run's log and starting the gate: an empty log is all it left.
+  mkdirSync(b.paths.resumeLogsDir, { recursive: true })
+  writeFileSync(b.runner.logFile(rt.sessionId, 1), '')
   b.runner.adopt(rt)
   await waitFor(() => b.exits.length === 1, { what: 'the unstarted run to be journaled' })
   t.match(b.records(rt.sessionId, 'ResumeExited'), [{ attempt: 1, outcome: 'not-started' }])
+  t.match(readFileSync(b.runner.logFile(rt.sessionId, 1), 'utf8'), new RegExp(`^${NOT_STARTED_MARK}: `), 'its log says so too')
   t.match(b.supervisorLog(), /no pid file: the run never passed its gate/)
   t.same(b.runner.counters, { started: 0, succeeded: 0, failed: 0 }, 'neither a success nor a failure')
   await b.apply(rt)()
