@@ -27,6 +27,8 @@ const EVENT_SUFFIX = '.event'
 const CLAIM_MARK = '.claimed-'
 /** `<id>.event`, or `<id>.try<n>.event` after n failed appends. */
 const SPOOL_NAME = /^(.+?)(?:\.try(\d{1,4}))?\.event$/
+/** Claude Code writes `session_id` first: readable in a payload cut short. */
+const SESSION_ID_FIELD = /"session_id"\s*:\s*"([^"\\]+)"/
 /** Errors of a home that is full or read-only for now: retried, never counted as tries. */
 const PASSING_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY'])
 
@@ -72,8 +74,9 @@ export function promoteSpool(paths: HomePaths, options: PromoteOptions): Promote
   // A spool folder that is a link, or someone else's, is not read at all (it throws why).
   if (!checkHomeDir(paths.home, paths.spoolDir)) return result
   reclaimAbandoned(paths, options)
+  const held = new HeldBack()
   for (const entry of listSpool(paths)) {
-    const outcome = promoteOne(paths, entry, options)
+    const outcome = promoteOne(paths, entry, options, held)
     if (outcome === 'skipped') continue
     if (outcome === 'sessionStart') result.sessionStarts++
     result[outcome === 'sessionStart' ? 'promoted' : outcome]++
@@ -108,7 +111,28 @@ function listSpool(paths: HomePaths): SpoolEntry[] {
 
 type Outcome = 'promoted' | 'sessionStart' | 'quarantined' | 'failed' | 'skipped'
 
-function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions): Outcome {
+/**
+ * Claude Code fires a session's hooks milliseconds apart (a StopFailure, then its SessionEnd), so the
+ * newer event's file can be complete while the older one's payload is still being written. A file
+ * that may still grow holds back every newer file of its session, or of all sessions while its
+ * session is not readable yet; the sweep its writer's last write triggers promotes them in order.
+ */
+class HeldBack {
+  private all = false
+  private readonly sessions = new Set<string>()
+
+  hold(partialBody: string): void {
+    const sessionId = SESSION_ID_FIELD.exec(partialBody)?.[1]
+    if (sessionId === undefined) this.all = true
+    else this.sessions.add(sessionId)
+  }
+
+  holds(sessionId: string): boolean {
+    return this.all || this.sessions.has(sessionId)
+  }
+}
+
+function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions, held: HeldBack): Outcome {
   const file = join(paths.spoolDir, entry.name)
   if (!entry.regular) {
     // Stage 1 writes regular files only: a link or a FIFO here was planted. Removing it is safe
@@ -130,9 +154,11 @@ function promoteOne(paths: HomePaths, entry: SpoolEntry, options: PromoteOptions
   const meta: HookMeta = { id: entry.id, ts: new Date(entry.mtimeMs).toISOString() }
   const parsed = parseSpoolFile(content, meta)
   if (!parsed.ok) {
-    if (parsed.error.startsWith('incomplete') && mayStillGrow(entry, options)) return 'skipped'
-    return quarantine(paths, entry, file, parsed.error, options)
+    if (!parsed.error.startsWith('incomplete') || !mayStillGrow(entry, options)) return quarantine(paths, entry, file, parsed.error, options)
+    held.hold(content)
+    return 'skipped'
   }
+  if (held.holds(parsed.value.sessionId)) return 'skipped'
   const claimed = `${file}${CLAIM_MARK}${process.pid}`
   if (!rename(file, claimed)) return 'skipped'
   options.enrich?.(parsed.value)

@@ -44,7 +44,8 @@ t.test('a young file that does not parse yet is left for its writer; an old one 
   const { paths, options, spool, logs } = setup(t)
   const nowS = Date.now() / 1000
   spool('young.event', 'ssr1 1 2 \n{"session_id": "se', nowS)
-  spool('empty.event', '', nowS)
+  // Newer than young: held behind it while young may still grow.
+  spool('empty.event', '', nowS + 1)
   spool('old.event', 'ssr1 1 2 \n{"session_id": "se', nowS - INCOMPLETE_GRACE_MS / 1000 - 5)
   const result = promoteSpool(paths, options)
   t.same(result, { promoted: 0, quarantined: 1, failed: 0, sessionStarts: 0 })
@@ -53,6 +54,34 @@ t.test('a young file that does not parse yet is left for its writer; an old one 
   t.match(logs[0], /old quarantined .*malformed JSON/)
   const complete = promoteSpool(paths, { ...options, complete: new Set(['young']) })
   t.equal(complete.quarantined, 1, 'a writer that says it finished gets no grace')
+})
+
+t.test('a file still being written holds back the newer events of its session, so they keep their order', async t => {
+  const nowS = Date.now() / 1000
+  const other = (event: string) => JSON.stringify({ session_id: 'sess-2', hook_event_name: event, cwd: '/p' })
+  // The StopFailure's stage 1 has written part of its file; the SessionEnd fired a few
+  // milliseconds later is complete, and so is another session's Stop.
+  const cases = [
+    { name: 'header only: the session is not known yet, so every newer file waits', partial: 'ssr1 10 11 \n', promotedFirst: [] },
+    { name: 'payload cut after the session id: only that session waits', partial: 'ssr1 10 11 \n{"session_id":"sess-1","transcript_pa', promotedFirst: ['Stop'] },
+    { name: 'payload cut inside the session id: every newer file waits', partial: 'ssr1 10 11 \n{"session_id":"sess', promotedFirst: [] },
+  ]
+  for (const c of cases) {
+    await t.test(c.name, async t => {
+      const { paths, options, spool, journal } = setup(t)
+      spool('stop-failure.event', c.partial, nowS - 0.03)
+      spool('session-end.event', `ssr1 10 11 \n${payload('SessionEnd', { reason: 'other' })}`, nowS - 0.02)
+      spool('other.event', `ssr1 12 13 \n${other('Stop')}`, nowS - 0.01)
+      promoteSpool(paths, options)
+      const journalOf = (id: string) => { try { return readFileSync(join(paths.eventsDir, `${id}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l).event) } catch { return [] } }
+      t.same(journalOf('sess-2'), c.promotedFirst, 'the other session')
+      t.same(journalOf(ID), [], 'nothing of its session overtakes the file still being written')
+      spool('stop-failure.event', `ssr1 10 11 \n${payload('StopFailure', { error: 'rate_limit' })}`, nowS - 0.03)
+      t.same(promoteSpool(paths, options), { promoted: 2 + 1 - c.promotedFirst.length, quarantined: 0, failed: 0, sessionStarts: 0 })
+      t.same(journal().map(r => r.event), ['StopFailure', 'SessionEnd'])
+      t.same(journalOf('sess-2'), ['Stop'])
+    })
+  }
 })
 
 t.test('a claim left by a dead promoter goes back to the spool and is promoted', async t => {
