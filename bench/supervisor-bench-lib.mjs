@@ -8,10 +8,10 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const ROOT = realpathSync(fileURLToPath(new URL('..', import.meta.url)))
 export const STRIPPED = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_V8_COVERAGE']
@@ -62,10 +62,29 @@ export function supervisorEnv(home, extra = {}) {
   return { ...env, SESSION_RETRY_HOME: home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false', SESSION_RETRY_PORT: '0', SESSION_RETRY_LOG_LEVEL: 'warn', ...extra }
 }
 
+const nodeFlagsByCli = new Map()
+/**
+ * The Node flags the build's own start sites give its supervisor (none for builds older than
+ * SUPERVISOR_NODE_FLAGS), so each build is measured as it runs for users.
+ */
+export function supervisorNodeFlags(cli) {
+  if (!nodeFlagsByCli.has(cli)) {
+    const file = join(dirname(cli), '..', 'hook', 'autostart-supervisor.js')
+    if (!existsSync(file)) return nodeFlagsByCli.set(cli, []).get(cli)
+    const module = pathToFileURL(file).href
+    const script = `import(${JSON.stringify(module)}).then(m => console.log(JSON.stringify(m.SUPERVISOR_NODE_FLAGS ?? [])))`
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH } })
+    if (out.status !== 0) throw new Error(`cannot read the supervisor's Node flags of ${cli}: ${out.stderr}`)
+    nodeFlagsByCli.set(cli, JSON.parse(out.stdout))
+  }
+  return nodeFlagsByCli.get(cli)
+}
+
 /** `supervisor run` as a child process; `ready` resolves with the time `supervisor: ready` was printed. */
 export function startSupervisor(cli, home, { readyTimeoutMs = 120_000, env = {}, children } = {}) {
+  const flags = supervisorNodeFlags(cli)
   const spawnedAt = now()
-  const child = spawn(process.execPath, [cli, 'supervisor', 'run'], { env: supervisorEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...flags, cli, 'supervisor', 'run'], { env: supervisorEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] })
   children?.add(child)
   let output = ''
   let readyAt = null

@@ -6,6 +6,7 @@
 // `supervisor status` and `doctor` read it in one place.
 import { join } from 'node:path'
 import { homePaths } from '../home/home-paths.js'
+import { supervisorCommand } from '../hook/autostart-supervisor.js'
 
 export interface ServiceSpec {
   platform: NodeJS.Platform
@@ -94,7 +95,7 @@ function systemdUnit(spec: ServiceSpec): string {
     'Description=smart-session-retry supervisor: resumes Claude Code sessions when their limit resets',
     '',
     '[Service]',
-    `ExecStart=${[spec.nodePath, spec.cliMain, 'supervisor', 'run'].map(systemdWord).join(' ')}`,
+    `ExecStart=${supervisorCommand(spec.nodePath, spec.cliMain).map(systemdWord).join(' ')}`,
     ...environmentOf(spec).map(([name, value]) => `Environment=${systemdWord(`${name}=${value}`)}`),
     // append: takes the rest of the line as the path, with specifiers expanded.
     `StandardOutput=append:${serviceOutputFile(spec.retryHome).replaceAll('%', '%%')}`,
@@ -119,7 +120,7 @@ function xml(text: string): string {
 }
 
 function launchdPlist(spec: ServiceSpec): string {
-  const args = [spec.nodePath, spec.cliMain, 'supervisor', 'run'].map(a => `    <string>${xml(a)}</string>`).join('\n')
+  const args = supervisorCommand(spec.nodePath, spec.cliMain).map(a => `    <string>${xml(a)}</string>`).join('\n')
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">

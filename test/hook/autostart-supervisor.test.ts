@@ -31,6 +31,7 @@ const STAND_IN = `
 const mode = process.env.STAND_IN
 const home = process.env.SESSION_RETRY_HOME
 console.log('argv: ' + process.argv.slice(2).join(' '))
+console.log('node flags: ' + process.execArgv.join(' '))
 console.log('cwd: ' + process.cwd())
 console.log('env: ' + JSON.stringify({ CLAUDECODE: process.env.CLAUDECODE ?? null, CLAUDE_PLUGIN_ROOT: process.env.CLAUDE_PLUGIN_ROOT ?? null, KEEP_ME: process.env.KEEP_ME ?? null, SESSION_RETRY_HOME: home }))
 if (mode === 'crash') {
@@ -117,7 +118,7 @@ t.test('ready: the pid and port of its ready line; it runs detached in the home 
   t.equal(outcome.apiError, null)
   process.kill(outcome.pid, 0) // still running after the start returned
   const text = output()
-  t.match(text, /^--- 2030-01-02T03:04:05\.000Z supervisor start \(test ready\)\nargv: supervisor run\n/)
+  t.match(text, /^--- 2030-01-02T03:04:05\.000Z supervisor start \(test ready\)\nargv: supervisor run\nnode flags: --max-semi-space-size=4\n/)
   t.match(text, `cwd: ${paths.home}\n`)
   t.match(text, `env: ${JSON.stringify({ CLAUDECODE: null, CLAUDE_PLUGIN_ROOT: null, KEEP_ME: 'yes', SESSION_RETRY_HOME: paths.home })}\n`)
   const last = readLastStart(paths)

@@ -11,7 +11,7 @@ const spec = { home: '/home/u', nodePath: '/usr/bin/node', cliMain: '/opt/ssr 1/
 t.test('systemd user unit', async t => {
   const file = serviceFile({ ...spec, platform: 'linux' })
   t.equal(file.path, '/home/u/.config/systemd/user/session-retry.service')
-  t.match(file.text, /^ExecStart="\/usr\/bin\/node" "\/opt\/ssr 1\/dist\/src\/cli\/main.js" "supervisor" "run"$/m)
+  t.match(file.text, /^ExecStart="\/usr\/bin\/node" "--max-semi-space-size=4" "\/opt\/ssr 1\/dist\/src\/cli\/main.js" "supervisor" "run"$/m, "the supervisor's Node flags")
   t.match(file.text, /^Environment="SESSION_RETRY_HOME=\/home\/u\/.devflow"$/m)
   t.match(file.text, /^Environment="PATH=\/home\/u\/.local\/bin:\/usr\/bin"$/m, 'the PATH it was installed with')
   t.match(file.text, /^Environment="SESSION_RETRY_CLAUDE_BIN=\/home\/u\/.local\/bin\/claude"$/m)
@@ -31,7 +31,7 @@ t.test('systemd user unit', async t => {
 t.test('launchd agent', async t => {
   const file = serviceFile({ ...spec, platform: 'darwin', retryHome: '/Users/u/a&b' })
   t.equal(file.path, '/home/u/Library/LaunchAgents/dev.session-retry.supervisor.plist')
-  t.match(file.text, /<string>\/opt\/ssr 1\/dist\/src\/cli\/main.js<\/string>/)
+  t.match(file.text, /<string>\/usr\/bin\/node<\/string>\s*<string>--max-semi-space-size=4<\/string>\s*<string>\/opt\/ssr 1\/dist\/src\/cli\/main.js<\/string>/, 'node, its flags, the CLI')
   t.match(file.text, /<key>SESSION_RETRY_HOME<\/key>\s*<string>\/Users\/u\/a&amp;b<\/string>/, 'XML escaped')
   t.match(file.text, /<key>PATH<\/key>\s*<string>\/home\/u\/.local\/bin:\/usr\/bin<\/string>/)
   t.match(file.text, /<key>SESSION_RETRY_CLAUDE_BIN<\/key>\s*<string>\/home\/u\/.local\/bin\/claude<\/string>/)
