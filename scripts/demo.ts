@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { supervisorCommand } from '../src/hook/autostart-supervisor.js'
 import { startFakeApi } from './fake-anthropic-api.js'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -49,7 +50,8 @@ async function main(): Promise<number> {
     SESSION_RETRY_MONITOR_INTERVAL: '1',
     SESSION_RETRY_PORT: '0',
   }
-  const supervisor = spawn(process.execPath, [cli, 'supervisor', 'run'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const [node, ...args] = supervisorCommand(process.execPath, cli)
+  const supervisor = spawn(node!, args, { env, stdio: ['ignore', 'pipe', 'inherit'] })
   try {
     say(`supervisor started (home ${retryHome})`)
     await new Promise<void>((resolve, reject) => {
