@@ -2,7 +2,7 @@
 // what the product would make of a banner or a transcript, as one JSON object. The caller wires
 // it into commander, prints the object and exits 2 on UsageError.
 import { DateTime, IANAZone } from 'luxon'
-import { parseLimitMessage, type LimitParse } from '../limits/parse-limit-message.js'
+import { noLimit, parseLimitMessage, type LimitParse } from '../limits/parse-limit-message.js'
 import { readTranscriptLimit, type TranscriptLimit, type TranscriptLimitResult } from '../limits/read-transcript-limit.js'
 import { UsageError } from './usage-error.js'
 
@@ -122,20 +122,7 @@ function fromRow(limit: TranscriptLimit): Verdict {
 }
 
 function nothing(read: TranscriptLimitResult): Verdict {
-  const reason = read.ok ? 'no limit row in the transcript tail' : `transcript not read: ${read.error.code}`
-  return {
-    limited: false,
-    transient: false,
-    category: 'none',
-    family: null,
-    kind: null,
-    resetAt: null,
-    source: 'none',
-    zone: null,
-    stale: false,
-    matched: null,
-    reasons: [reason],
-  }
+  return fromParse({ ...noLimit(), reasons: [read.ok ? 'no limit row in the transcript tail' : `transcript not read: ${read.error.code}`] })
 }
 
 function summarize(path: string, read: TranscriptLimitResult): TranscriptSummary {

@@ -69,7 +69,7 @@ export function parseLimitMessage(text: string, options: ParseOptions): LimitPar
   reasons.unshift(`family ${banner.family}: ${banner.note}`)
   if (banner.joined) reasons.push('the banner was wrapped across two lines and read joined')
   const base: LimitParse = {
-    ...empty(),
+    ...noLimit(),
     limited: banner.category === 'hard_limit',
     transient: banner.category === 'transient',
     category: banner.category,
@@ -102,16 +102,17 @@ function pick(banners: Banner[], reasons: string[]): Banner | undefined {
 
 function noBanner(all: Banner[], reasons: string[]): LimitParse {
   const other = all.find((b) => b.family === 'other-agent')
-  if (!other) return { ...empty(), reasons: [...reasons, 'no limit banner in the text'] }
+  if (!other) return { ...noLimit(), reasons: [...reasons, 'no limit banner in the text'] }
   return {
-    ...empty(),
+    ...noLimit(),
     family: 'other-agent',
     matched: other.line,
     reasons: [...reasons, `family other-agent: ${other.note}`, 'no Claude Code limit banner in the text'],
   }
 }
 
-function empty(): LimitParse {
+/** The parse of a text with no limit in it; callers add their reasons. */
+export function noLimit(): LimitParse {
   return {
     limited: false,
     transient: false,
