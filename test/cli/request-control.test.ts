@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { captureIo } from '../../src/cli/cli-io.js'
 import { parseJournalLine } from '../../src/journal/event-record.js'
+import type { SessionStateFile } from '../../src/supervisor/session-store.js'
+import { state as stateOf } from './commands/read-command-fixtures.js'
 
 const { main } = await import('../../src/cli/main.js')
 
@@ -14,33 +16,12 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
-function stateFile(sessionId: string, state: string): string {
-  return JSON.stringify({
-    schema: 1,
-    sessionId,
-    state,
-    cwd: '/p',
-    transcriptPath: null,
-    limit: null,
-    retryAt: null,
-    retrySource: null,
-    attempts: 0,
-    open: false,
-    lastActivityAt: null,
-    lastEventAt: null,
-    updatedAt: '2026-11-25T03:00:00.000Z',
-    reasons: [],
-    needsUserReason: null,
-    history: [],
-    supervisor: { machineVersion: 1, offset: 0, recentIds: [], snapshot: null },
-  })
-}
 
 function home(t: Test, { journal = [] as string[], states = {} as Record<string, string> } = {}): string {
   const dir = t.testdir()
   mkdirSync(join(dir, 'sessions', 'events'), { recursive: true })
   for (const id of journal) writeFileSync(join(dir, 'sessions', 'events', `${id}.jsonl`), '')
-  for (const [id, state] of Object.entries(states)) writeFileSync(join(dir, 'sessions', `${id}.json`), stateFile(id, state))
+  for (const [id, state] of Object.entries(states)) writeFileSync(join(dir, 'sessions', `${id}.json`), JSON.stringify(stateOf(id, { state: state as SessionStateFile['state'], cwd: '/p' })))
   return dir
 }
 
