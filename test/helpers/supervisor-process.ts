@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { supervisorCommand } from '../../src/hook/autostart-supervisor.js'
 import { claudeCommand } from './claude-cli.js'
 import { repoRoot } from './hook-process.js'
 import { waitFor } from './wait-for.js'
@@ -62,7 +63,9 @@ export interface SupervisorProcess {
 }
 
 export async function startSupervisor(env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<SupervisorProcess> {
-  const child = spawn(process.execPath, [cliMain, 'supervisor', 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The command line the product's own start sites use, Node flags included.
+  const [node, ...args] = supervisorCommand(process.execPath, cliMain)
+  const child = spawn(node!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', d => (output += d))
   child.stderr!.on('data', d => (output += d))
