@@ -37,8 +37,15 @@ export function makeDirs(dir: string, depth = 0): void {
   }
 }
 
-function currentUid(): number | null {
-  return typeof process.getuid === 'function' ? process.getuid() : null
+let uid: number | null | undefined
+
+/**
+ * The current user id, asked once: process.getuid() costs about 10 µs, a supervisor checks it
+ * several times per state file it writes, and the product never changes its process's user.
+ */
+export function currentUid(): number | null {
+  if (uid === undefined) uid = typeof process.getuid === 'function' ? process.getuid() : null
+  return uid
 }
 
 /** Why `path` (described by `stat`) may not hold the product's files, or null when it may. */
@@ -67,13 +74,24 @@ function refuse(home: string, problem: string): UnsafeHomeError {
  * is checked); the folders below it may not. Throws an error naming SESSION_RETRY_HOME.
  */
 export function ensureHome(home: string): void {
+  // Looked at first: the home is there on every call but the first, and a mkdir that fails with
+  // EEXIST costs ten times a stat (a supervisor calls this for every state file it writes).
+  let stat: Stats | undefined
   try {
-    makeDirs(home)
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    throw Object.assign(new Error(`cannot create the home folder ${home} (${e.code ?? e.message}); set SESSION_RETRY_HOME to a folder you can write`), { code: e.code })
+    stat = statSync(home, { throwIfNoEntry: false })
+  } catch {
+    // Not readable as it is: makeDirs says why, in the error below.
   }
-  const problem = folderProblem(home, statSync(home))
+  if (!stat) {
+    try {
+      makeDirs(home)
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException
+      throw Object.assign(new Error(`cannot create the home folder ${home} (${e.code ?? e.message}); set SESSION_RETRY_HOME to a folder you can write`), { code: e.code })
+    }
+    stat = statSync(home)
+  }
+  const problem = folderProblem(home, stat)
   if (problem) throw refuse(home, problem)
 }
 

@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameS
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { Buffer } from 'node:buffer'
 import { basename, dirname, join } from 'node:path'
-import { UnsafeHomeError } from './safe-dirs.js'
+import { currentUid, UnsafeHomeError } from './safe-dirs.js'
 
 const NOFOLLOW = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
 const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW
@@ -23,7 +23,7 @@ export const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/
 export function openedFileProblem(stat: Stats): string | null {
   if (!stat.isFile()) return 'is not a regular file'
   if (stat.nlink > 1) return `has ${stat.nlink - 1} other hard link(s)`
-  const uid = typeof process.getuid === 'function' ? process.getuid() : null
+  const uid = currentUid()
   if (uid !== null && stat.uid !== uid) return `belongs to user id ${stat.uid}, not to the current user (${uid})`
   return null
 }

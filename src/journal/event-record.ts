@@ -167,11 +167,14 @@ export function serializeRecord(record: JournalRecord): string {
   return JSON.stringify(record) + '\n'
 }
 
+/** A journal line read back, with its `ts` as epoch ms (parsed once: a replay reads 100,000 lines). */
+export type ParsedLine = { ok: true; value: JournalRecord; at: number } | { ok: false; error: string }
+
 /**
  * Reads one journal line back; anything that is not a v1 record is an error, never a throw. Its
  * times must be in range: one bad time applied to a session would poison it for good.
  */
-export function parseJournalLine(line: string): Parsed<JournalRecord> {
+export function parseJournalLine(line: string): ParsedLine {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -192,7 +195,7 @@ export function parseJournalLine(line: string): Parsed<JournalRecord> {
       return { ok: false, error: `${field} ${JSON.stringify(r[field])} is not a time within a year of ts` }
     }
   }
-  return { ok: true, value: r as JournalRecord }
+  return { ok: true, value: r as JournalRecord, at }
 }
 
 const TIME_RANGE = `${new Date(EARLIEST_TIME_MS).getUTCFullYear()} to ${new Date(LATEST_TIME_MS).getUTCFullYear()}`

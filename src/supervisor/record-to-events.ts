@@ -26,15 +26,16 @@ export interface TranslateOptions {
 export const TRANSCRIPT_FLUSH_MS = 60_000
 export const LIVE_TRANSCRIPT_RETRIES = 3
 
-export function transcriptRetriesFor(record: JournalRecord, now: number): number {
-  return now - Date.parse(record.ts) < TRANSCRIPT_FLUSH_MS ? LIVE_TRANSCRIPT_RETRIES : 0
+/** `at` is the record's `ts` as epoch ms, when the caller has it already. */
+export function transcriptRetriesFor(record: JournalRecord, now: number, at = Date.parse(record.ts)): number {
+  return now - at < TRANSCRIPT_FLUSH_MS ? LIVE_TRANSCRIPT_RETRIES : 0
 }
 
 /**
  * The options for each record, chosen from two made once: an object per line would cost a replay,
  * and `zone` stays uncalled until a banner names a time without a zone.
  */
-export function translateOptionsFor(zone: () => string): (record: JournalRecord, now: number) => TranslateOptions {
+export function translateOptionsFor(zone: () => string): (record: JournalRecord, now: number, at?: number) => TranslateOptions {
   const make = (transcriptRetries: number): TranslateOptions => ({
     transcriptRetries,
     get timeZone() {
@@ -43,7 +44,7 @@ export function translateOptionsFor(zone: () => string): (record: JournalRecord,
   })
   const old = make(0)
   const live = make(LIVE_TRANSCRIPT_RETRIES)
-  return (record, now) => (transcriptRetriesFor(record, now) === 0 ? old : live)
+  return (record, now, at) => (transcriptRetriesFor(record, now, at) === 0 ? old : live)
 }
 
 /** A transcript limit row belongs to an event when it was written shortly before it. */
@@ -61,10 +62,10 @@ const TRANSIENT_ERRORS: Record<string, LimitDetectedEvent['kind']> = {
  * transcript must be read first (a Stop or StopFailure that reads as a limit). A replay applies
  * a hundred thousand lines; most of them need no wait.
  */
-export function recordToEvents(record: JournalRecord, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
+export function recordToEvents(record: JournalRecord, options: TranslateOptions, at = Date.parse(record.ts)): SessionEvent[] | Promise<SessionEvent[]> {
   if (record.agentId) return []
   const facts = hookFacts(record)
-  const events = translate(record, options)
+  const events = translate(record, at, options)
   if (facts === null) return events
   return Array.isArray(events) ? withFacts(events, facts) : events.then(later => withFacts(later, facts))
 }
@@ -91,8 +92,7 @@ function hookFacts(record: JournalRecord): HookFacts | null {
   return facts
 }
 
-function translate(record: JournalRecord, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
-  const at = Date.parse(record.ts)
+function translate(record: JournalRecord, at: number, options: TranslateOptions): SessionEvent[] | Promise<SessionEvent[]> {
   switch (record.event) {
     case 'SessionStart':
       return [

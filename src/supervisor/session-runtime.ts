@@ -132,19 +132,22 @@ export class SessionRuntime {
 
   /** After each step (an event, a timer): the states it passed through, then where it ended. */
   private recordStep(): void {
-    const steps = this.passed
-    this.passed = []
-    const context = this.context
-    // A journaled event happened at its own time (replays agree); a timer or rearm happens now.
-    const timed = this.currentEvent === '' || this.currentEvent === 'rearm'
-    const at = (eventAt: number | null) => (timed ? this.options.now() : (eventAt ?? this.options.now()))
-    for (const step of steps) this.enter(step.state, at(step.at), context)
-    this.enter(this.state, at(context.lastEventAt), context)
+    const snapshot = this.actor.getSnapshot()
+    const context = snapshot.context
+    // Most steps (a replay's turns) pass through nothing and stay in their state: no history.
+    if (this.passed.length > 0) {
+      const steps = this.passed
+      this.passed = []
+      for (const step of steps) this.enter(step.state, step.at, context)
+    }
+    if (snapshot.value !== this.lastValue) this.enter(snapshot.value, context.lastEventAt, context)
   }
 
-  private enter(value: SessionStateValue, at: number, context: SessionContext): void {
+  /** `eventAt`: when the journaled event happened (replays agree); a timer or rearm happens now. */
+  private enter(value: SessionStateValue, eventAt: number | null, context: SessionContext): void {
     if (value === this.lastValue) return
-    const entry = this.remember(value, at)
+    const timed = this.currentEvent === '' || this.currentEvent === 'rearm'
+    const entry = this.remember(value, timed ? this.options.now() : (eventAt ?? this.options.now()))
     this.options.onTransition?.(this.sessionId, entry, context)
   }
 

@@ -75,7 +75,7 @@ export class Supervisor {
   private summaryDirty = false
   private summaryWriting = false
   private readonly machine: SessionMachine
-  private readonly translateOptions: (record: JournalRecord, now: number) => TranslateOptions
+  private readonly translateOptions: (record: JournalRecord, now: number, at: number) => TranslateOptions
   private stopped = false
   /** Every known session restored and caught up with its journal: refreshes and actions may begin. */
   private restored = false
@@ -83,6 +83,11 @@ export class Supervisor {
   /** Spool events whose "home not writable" failure is logged already; the last sweep error. */
   private readonly spoolReported = new Set<string>()
   private spoolError: string | null = null
+  /**
+   * Every session that entered `scheduled` since stagger last saw it elsewhere (a superset of the
+   * scheduled ones): stagger looks at these, not at every session, once for each scheduled one.
+   */
+  private readonly maybeScheduled = new Set<string>()
   /** The last summary write failed: the next tick writes them again. */
   private summaryPending = false
   /** Is the home writable, is the lock held (set by the singleton): no resume starts otherwise. */
@@ -137,7 +142,8 @@ export class Supervisor {
     await forEachLimited([...files.keys()].sort(), RESTORE_CONCURRENCY, async id => {
       if (this.stopped) return
       const runtime = await this.load(id, files.get(id)!.state)
-      if (this.journalSize(id) !== runtime.offset) await this.serialize(id, () => this.drain(id))
+      // Nothing applied yet: the read finds out what there is (a stat first would only add one).
+      if (runtime.offset === 0 || this.journalSize(id) !== runtime.offset) await this.serialize(id, () => this.drain(id))
     })
     if (this.stopped) return
     this.restored = true
@@ -183,6 +189,8 @@ export class Supervisor {
     }
     runtime ??= SessionRuntime.fresh(id, this.runtimeOptions())
     this.sessions.set(id, runtime)
+    // Restored as it was: no transition says so.
+    if (runtime.state === 'scheduled') this.maybeScheduled.add(id)
     this.rearm(runtime)
     return runtime
   }
@@ -202,6 +210,7 @@ export class Supervisor {
       onError: (id: string, error: unknown) => this.fail(`session ${id}: machine error: ${String((error as Error)?.message ?? error)}`),
       onChange: (id: string) => void this.persistAndCheck(id),
       onTransition: (id: string, entry: HistoryEntry, context: SessionContext) => {
+        if (entry.to === 'scheduled') this.maybeScheduled.add(id)
         // Transitions replayed at start-up are history, not news.
         if (!this.restored) return
         this.logTransition(id, entry, context)
@@ -298,18 +307,18 @@ export class Supervisor {
     if (!parsed.ok || parsed.value.sessionId !== runtime.sessionId) {
       return this.quarantineLine(runtime.sessionId, text, parsed.ok ? 'line names another session' : parsed.error)
     }
-    const record = parsed.value
+    const { value: record, at } = parsed
     if (runtime.hasSeen(record.id)) return
-    const events = recordToEvents(record, this.translateOptions(record, this.options.now()))
-    if (Array.isArray(events)) return this.sendAll(runtime, record, events)
-    return events.then(later => this.sendAll(runtime, record, later))
+    const events = recordToEvents(record, this.translateOptions(record, this.options.now(), at), at)
+    if (Array.isArray(events)) return this.sendAll(runtime, record.id, at, events)
+    return events.then(later => this.sendAll(runtime, record.id, at, later))
   }
 
-  private sendAll(runtime: SessionRuntime, record: JournalRecord, events: SessionEvent[]): void {
+  private sendAll(runtime: SessionRuntime, recordId: string, at: number, events: SessionEvent[]): void {
     for (const event of events) runtime.send(event)
-    runtime.markSeen(record.id)
+    runtime.markSeen(recordId)
     this.stats.eventsApplied++
-    this.stats.lastActivityAt = Date.parse(record.ts)
+    this.stats.lastActivityAt = at
   }
 
   private async quarantineLine(id: string, text: string, why: string): Promise<void> {
@@ -380,8 +389,14 @@ export class Supervisor {
     if (context.retryAt === null || this.policy.staggerMs <= 0) return
     const base = context.staggeredFrom?.retryAt ?? context.retryAt
     const taken: number[] = []
-    for (const other of this.sessions.values()) {
-      if (other === runtime || other.state !== 'scheduled' || other.context.retryAt === null) continue
+    for (const id of this.maybeScheduled) {
+      const other = this.sessions.get(id)
+      if (other?.state !== 'scheduled') {
+        // Left `scheduled`: it is added again when it comes back.
+        this.maybeScheduled.delete(id)
+        continue
+      }
+      if (other === runtime || other.context.retryAt === null) continue
       taken.push(other.context.retryAt)
     }
     const target = staggerRetryAt(base, taken, this.policy.staggerMs)

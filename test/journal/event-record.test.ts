@@ -56,7 +56,7 @@ t.test('hook payloads that are refused', async t => {
 
 t.test('journal lines read back', async t => {
   const good = { v: 1, id: 'a', ts: meta.ts, event: 'Stop', sessionId: 's', origin: 'hook' }
-  t.match(parseJournalLine(JSON.stringify(good)), { ok: true, value: good })
+  t.match(parseJournalLine(JSON.stringify(good)), { ok: true, value: good, at: Date.parse(meta.ts) }, 'with its ts as epoch ms')
   const cases: [string, RegExp][] = [
     ['{', /not JSON/],
     ['[]', /not an object/],

@@ -132,6 +132,46 @@ t.test('a staggered retry moves back when the session it yielded to is no longer
   t.match(supervisor.sessions.get(second)!.context.reasons.join('\n'), /staggering removed/)
 })
 
+t.test('stagger spaces a new retry from every scheduled session: restored ones, and one that left `scheduled` and came back', async t => {
+  const { paths, supervisor } = await world(t)
+  await supervisor.restoreAll()
+  const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()]
+  const resetAt = Date.now() + 3_600_000
+  const limited = (id: string) => appendRecord(paths, record(id, 'LimitReported', { message: "You've hit your session limit", resetAt }))
+  for (const id of [a, b]) {
+    appendRecord(paths, record(id, 'SessionStart', { cwd: '/work/s', source: 'startup' }))
+    limited(id)
+    await supervisor.refresh(id)
+  }
+  await supervisor.stop()
+  // A second supervisor: a and b come back scheduled from their state files, no transition says so.
+  const config = loadConfig({ SESSION_RETRY_HOME: paths.home, SESSION_RETRY_CLAUDE_INTEGRATION: 'false' })
+  const second = new Supervisor({ config, paths, log: createFileLogger(paths.supervisorLog, 'info'), now: Date.now, timeZone: 'UTC' })
+  t.teardown(() => second.stop())
+  await second.restoreAll()
+  const retry = (id: string) => second.sessions.get(id)!.context.retryAt!
+  const apart = (ids: string[], what: string) => {
+    const times = ids.map(retry).sort((x, y) => x - y)
+    for (let i = 1; i < times.length; i++) t.ok(times[i]! - times[i - 1]! >= config.staggerMs, `${what}: ${times.map(x => new Date(x).toISOString()).join(', ')}`)
+  }
+  appendRecord(paths, record(c, 'SessionStart', { cwd: '/work/s', source: 'startup' }))
+  limited(c)
+  await second.refresh(c)
+  apart([a, b, c], 'a new limit yields to the two restored sessions')
+  // a leaves `scheduled` (the user came back) while c is staggered again, then hits the limit again.
+  appendRecord(paths, record(a, 'UserPromptSubmit', { promptLength: 1 }))
+  await second.refresh(a)
+  t.equal(second.sessions.get(a)!.state, 'active')
+  await second.check(c)
+  limited(a)
+  await second.refresh(a)
+  t.equal(second.sessions.get(a)!.state, 'scheduled')
+  appendRecord(paths, record(d, 'SessionStart', { cwd: '/work/s', source: 'startup' }))
+  limited(d)
+  await second.refresh(d)
+  apart([a, b, c, d], 'a newer limit yields to the one that came back too')
+})
+
 t.test('a controllable clock: scheduled until the reset, then one resume that completes', async t => {
   // The supervisor in-process on a clock the test moves; the resumed `claude` is a stand-in script
   // that answers --version and prints a successful JSON result.
