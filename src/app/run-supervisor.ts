@@ -123,7 +123,6 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await supervisor.catchUp(watcher.reconcile())
     const refreshUsage = () => void usage.refresh(Date.now(), { waiting: supervisor.hasPending })
     timers.push(setInterval(refreshUsage, config.monitorIntervalMs))
-    refreshUsage()
     timers.push(setInterval(() => void supervisor.tick(), config.monitorIntervalMs))
     timers.push(
       setInterval(() => {
@@ -134,6 +133,8 @@ export async function runSupervisor(config: Config, options: SupervisorRunOption
     await supervisor.tick()
     log.info('supervisor ready', { pid: process.pid, home: config.home, sessions: supervisor.sessions.size, port: api?.port ?? null })
     options.onReady?.({ supervisor, port: api?.port ?? null })
+    // Only shown (/health, the dashboard): its first ccusage start (a fork, ~50 ms) waits until ready.
+    refreshUsage()
     await stopRequested
     log.info('supervisor stopping', { pid: process.pid })
     return takenOver ? 1 : 0
