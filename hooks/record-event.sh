@@ -7,12 +7,12 @@
 # SIGTERM to the hook's process group a few milliseconds after starting it (measured with 2.1.331;
 # docs/claude-code.md#hook-timing). A Node start-up (40-140 ms) loses the event every time. So this stage
 # does the least that makes the event durable: the raw stdin goes to
-# <home>/sessions/spool/<id>.event with one `cat`, and validation, enrichment and the append to the
+# <home>/sessions/spool/<id>.event (see ssr_copy_stdin), and validation, enrichment and the append to the
 # journal are left to a running supervisor, which watches the spool, or else to stage 2 (Node),
 # started detached so that Claude Code neither waits for it nor kills it (NODE_OPTIONS is cleared
 # for it: preloads have no business in a hook). If stage 2 never runs (no `node` on PATH, killed),
 # the next supervisor promotes the spool.
-# SIGTERM is ignored for these few milliseconds (inherited by `cat`): that is what keeps a record
+# SIGTERM is ignored for these few milliseconds (inherited by `cat` where it copies): that is what keeps a record
 # from being cut in half. Node resets SIGTERM at start-up, so stage 2 is protected by setsid instead.
 #
 # Whatever happens it exits 0 and prints nothing on stdout (Claude Code reads stdout).
@@ -68,23 +68,44 @@ ssr_file=$ssr_spool/$ssr_id.event
 
 # The Claude Code process is our parent, or its parent when a `sh -c` wrapper sits between us.
 # Read it now, with builtins only: by the time stage 2 runs, a wrapper may have exited.
+# The short comm file first: `read` takes one system call per byte, and the stat line (~300 bytes)
+# is only needed when the parent is a shell.
 ssr_claude=$PPID
-if read -r ssr_stat 2>/dev/null </proc/$PPID/stat; then
-  ssr_comm=${ssr_stat#*(}
-  case ${ssr_comm%%)*} in
+if IFS= read -r ssr_comm 2>/dev/null </proc/$PPID/comm; then
+  case $ssr_comm in
     sh | dash | bash | zsh | ash | ksh | mksh | busybox)
-      # shellcheck disable=SC2086 # splitting the fields is the point
-      set -- ${ssr_stat##*) }
-      ssr_claude=$2
+      if read -r ssr_stat 2>/dev/null </proc/$PPID/stat; then
+        # shellcheck disable=SC2086 # splitting the fields is the point
+        set -- ${ssr_stat##*) }
+        ssr_claude=$2
+      fi
       ;;
   esac
 fi
 
+# The payload, byte for byte. `cat` costs a fork and an exec (about 3 ms a hook on a small
+# machine, most of what this stage costs beyond the shell itself); the shell's own `read` starts
+# nothing but reads a pipe one byte per system call (about 2 µs a byte), so it is cheaper only
+# below about 2 KB. The hook command sets ssr_copy=builtin for the events whose payload has no
+# field that grows with the conversation (SessionStart, SessionEnd, Notification, StopFailure:
+# 300-500 bytes); prompts and answers (UserPromptSubmit, Stop) go through `cat`. The loop is exact
+# for any input without NUL bytes (JSON has none): `IFS=` keeps blanks, `-r` backslashes, every
+# line read whole gets its newline back and the last, unterminated one is printed as it came.
+# LC_ALL=C spares `cat` loading locale files it has no use for.
+ssr_copy_stdin() {
+  if [ "${ssr_copy:-}" = builtin ]; then
+    while IFS= read -r ssr_line; do printf '%s\n' "$ssr_line"; done
+    printf '%s' "$ssr_line"
+  else
+    LC_ALL=C cat
+  fi
+}
+
 # Header line (what only this process knows: its parent, the Claude Code pid, the tmux pane, and the
 # attempt number when the supervisor's own resumed run fired the hook), then the payload exactly as
 # Claude Code sent it.
-# The first attempt assumes the folders exist: on every event but the first, nothing runs before `cat`.
-if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+# The first attempt assumes the folders exist: on every event but the first, nothing runs before the copy.
+if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && ssr_copy_stdin; } 2>/dev/null >"$ssr_file"; then
   if [ -s "$ssr_file" ] || ! mkdir -p "$ssr_spool" "$ssr_home/logs" 2>/dev/null; then
     rm -f "$ssr_file" 2>/dev/null
     if [ -d "$ssr_spool" ]; then
@@ -94,7 +115,7 @@ if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SES
     fi
     exit 0
   fi
-  if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && cat; } 2>/dev/null >"$ssr_file"; then
+  if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && ssr_copy_stdin; } 2>/dev/null >"$ssr_file"; then
     rm -f "$ssr_file" 2>/dev/null
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0

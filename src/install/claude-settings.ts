@@ -41,10 +41,19 @@ export function eventsFor(version: string | null): string[] {
   return HOOK_EVENTS.filter(e => (version ? compareVersions(version, e.since) >= 0 : e.since === '1.0.0')).map(e => e.event)
 }
 
-/** The command Claude Code runs: stage 1 sourced in its own shell (see hooks/record-event.sh). */
-export function hookCommand(packageRoot: string): string {
+/**
+ * Events whose payload has no field that grows with the conversation (no prompt, no long answer):
+ * their hook copies stdin with the shell's own `read`, which starts no process but costs a system
+ * call per byte; the others keep `cat` (hooks/record-event.sh, ssr_copy_stdin). hooks/hooks.json
+ * says the same for the plugin.
+ */
+export const SMALL_PAYLOAD_EVENTS: readonly string[] = ['SessionStart', 'StopFailure', 'Notification', 'SessionEnd']
+
+/** The command Claude Code runs for an event: stage 1 sourced in its own shell (see hooks/record-event.sh). */
+export function hookCommand(packageRoot: string, event: string): string {
   const quoted = `'${packageRoot.replaceAll("'", `'\\''`)}'`
-  return `trap '' TERM HUP INT; ssr_root=${quoted}; . "$ssr_root${MARKER}"`
+  const copy = SMALL_PAYLOAD_EVENTS.includes(event) ? ' ssr_copy=builtin;' : ''
+  return `trap '' TERM HUP INT; ssr_root=${quoted};${copy} . "$ssr_root${MARKER}"`
 }
 
 export function isOurCommand(command: unknown): boolean {
@@ -74,7 +83,7 @@ export function addOurHooks(settings: Settings, packageRoot: string, events: str
   const hooks: Record<string, unknown> = isPlainObject(base.hooks) ? { ...base.hooks } : {}
   for (const event of events) {
     const groups = Array.isArray(hooks[event]) ? [...(hooks[event] as unknown[])] : []
-    groups.push({ hooks: [{ type: 'command', command: hookCommand(packageRoot), timeout: HOOK_TIMEOUT_SECONDS }] })
+    groups.push({ hooks: [{ type: 'command', command: hookCommand(packageRoot, event), timeout: HOOK_TIMEOUT_SECONDS }] })
     hooks[event] = groups
   }
   return { ...base, hooks }

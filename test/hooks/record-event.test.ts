@@ -1,5 +1,6 @@
 // The hook as a real process: stage 1 (sh) then stage 2 (the built Node bundle), hostile input included.
 import t from 'tap'
+import type { Test } from 'tap'
 import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -287,6 +288,83 @@ t.test('with a supervisor alive, stage 1 starts no Node: the event waits in the 
   const second = spoolIds(home).find(id => id !== waiting)!
   await waitFor(() => node.started().includes(second), { what: 'stage 2 for the second event' })
   t.same(node.started(), [second], 'stage 2 ran for the event written without a supervisor only')
+})
+
+/** A home whose pid file names this test process, so stage 1 sees a live supervisor and leaves its spool file alone. */
+function homeWithLiveSupervisor(t: Test): string {
+  const home = join(processDir(t), 'home')
+  mkdirSync(home, { recursive: true })
+  writeFileSync(join(home, 'supervisor.pid'), `${process.pid} ${ownStartTime()}\n`)
+  return home
+}
+
+function spoolFiles(home: string): Buffer[] {
+  const spool = join(home, 'sessions', 'spool')
+  return readdirSync(spool).map(name => readFileSync(join(spool, name)))
+}
+
+/** The payload of a spool file: everything after its header line. */
+function spooledPayload(file: Buffer): Buffer {
+  return file.subarray(file.indexOf(0x0a) + 1)
+}
+
+// Every byte but NUL (JSON never carries one raw), blanks and backslashes where `read` would eat
+// them, lines with and without an end, nothing at all, and more than a pipe buffer.
+const awkwardInputs: [string, Buffer][] = [
+  ['every byte value 1-255, twice, then a newline', Buffer.concat([Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1)), Buffer.from(Array.from({ length: 255 }, (_, i) => 255 - i)), Buffer.from('\n')])],
+  ['blanks, tabs, CR and backslashes at both ends of lines', Buffer.from('  \t lead\\\\ \\n \\\n\r\n\n\n  trail \t  ')],
+  ['JSON in UTF-8 without a final newline', Buffer.from(payload({ last_assistant_message: 'résumé · 5-hour limit — “quoted” € \\"x\\" \\u0000' }))],
+  ['empty', Buffer.alloc(0)],
+  ['a lone newline', Buffer.from('\n')],
+  ['100 KB on one line', Buffer.from(payload({ last_assistant_message: 'z'.repeat(100_000) }))],
+]
+
+for (const copy of ['cat', 'builtin']) {
+  t.test(`the spool file holds the payload byte for byte (copy by ${copy})`, async t => {
+    const home = homeWithLiveSupervisor(t)
+    for (const [name, input] of awkwardInputs) {
+      const run = await runHook(input, { SESSION_RETRY_HOME: home, ssr_copy: copy === 'builtin' ? 'builtin' : undefined })
+      t.equal(run.code, 0, name)
+      t.equal(run.stderr, '', name)
+      const files = spoolFiles(home)
+      t.equal(files.length, 1, `${name}: one spool file`)
+      t.ok(spooledPayload(files[0]!).equals(input), `${name}: exact`)
+      rmSync(join(home, 'sessions', 'spool'), { recursive: true })
+    }
+  })
+
+  t.test(`a SIGTERM to the hook's process group while it copies cuts nothing (copy by ${copy})`, async t => {
+    const home = homeWithLiveSupervisor(t)
+    const input = Buffer.from(payload({ hook_event_name: 'StopFailure', error: 'rate_limit', last_assistant_message: 'w'.repeat(20_000) }))
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, SESSION_RETRY_HOME: home, SESSION_RETRY_AUTOSTART: 'false', ...(copy === 'builtin' ? { ssr_copy: 'builtin' } : {}) }
+    const hook = spawn('sh', ['-c', `trap '' TERM HUP INT; ssr_root='${join(hookScript, '..', '..')}'; . "$ssr_root/hooks/record-event.sh"`], { env, stdio: ['pipe', 'ignore', 'pipe'], detached: true })
+    const exited = new Promise<number | null>(resolve => hook.on('exit', code => resolve(code)))
+    hook.stdin.write(input.subarray(0, 1000))
+    // The spool file exists once the header is written: the copy has begun.
+    await waitFor(() => existsSync(join(home, 'sessions', 'spool')) && readdirSync(join(home, 'sessions', 'spool')).length === 1, { what: 'the spool file' })
+    for (let sent = 0; sent < 5; sent++) process.kill(-hook.pid!, 'SIGTERM')
+    hook.stdin.end(input.subarray(1000))
+    t.equal(await exited, 0)
+    t.ok(spooledPayload(spoolFiles(home)[0]!).equals(input), 'the whole payload')
+  })
+}
+
+t.test('the header names the parent, and the Claude Code process behind a wrapper shell', { skip: !existsSync('/proc/self/comm') && 'needs /proc' }, async t => {
+  const home = homeWithLiveSupervisor(t)
+  const header = async (args: string[]) => {
+    const child = spawn('sh', args, { env: { PATH: process.env.PATH, SESSION_RETRY_HOME: home, TMUX_PANE: '%4' }, stdio: ['pipe', 'ignore', 'ignore'] })
+    child.stdin.end(payload())
+    const wrapper = child.pid!
+    await new Promise(resolve => child.on('exit', resolve))
+    const [file] = spoolFiles(home)
+    rmSync(join(home, 'sessions', 'spool'), { recursive: true })
+    return { wrapper, line: file!.subarray(0, file!.indexOf(0x0a)).toString() }
+  }
+  // Sourced by the shell this process started, as Claude Code runs it: this process is both.
+  t.equal((await header(['-c', `. '${hookScript}'`])).line, `ssr1 ${process.pid} ${process.pid} %4 `)
+  // Run by a shell that a shell started (`; :` keeps it from exec'ing): the parent is the wrapper.
+  const wrapped = await header(['-c', `sh '${hookScript}'; :`])
+  t.equal(wrapped.line, `ssr1 ${wrapped.wrapper} ${process.pid} %4 `)
 })
 
 /** Field 22 of /proc/self/stat: what the supervisor writes after its pid. */
