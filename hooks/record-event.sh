@@ -105,7 +105,11 @@ ssr_copy_stdin() {
 # attempt number when the supervisor's own resumed run fired the hook), then the payload exactly as
 # Claude Code sent it.
 # The first attempt assumes the folders exist: on every event but the first, nothing runs before the copy.
-if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && ssr_copy_stdin; } 2>/dev/null >"$ssr_file"; then
+# `if { …; } >file; then :; else`, never `if ! { …; } >file`: bash (macOS's /bin/sh) does not
+# negate the failure of the redirection itself, so the first event in a new home would be dropped.
+if { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && ssr_copy_stdin; } 2>/dev/null >"$ssr_file"; then
+  :
+else
   if [ -s "$ssr_file" ] || ! mkdir -p "$ssr_spool" "$ssr_home/logs" 2>/dev/null; then
     rm -f "$ssr_file" 2>/dev/null
     if [ -d "$ssr_spool" ]; then
@@ -115,7 +119,9 @@ if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SES
     fi
     exit 0
   fi
-  if ! { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && ssr_copy_stdin; } 2>/dev/null >"$ssr_file"; then
+  if { printf 'ssr1 %s %s %s %s\n' "$PPID" "$ssr_claude" "${TMUX_PANE:-}" "${SESSION_RETRY_RUN:-}" && ssr_copy_stdin; } 2>/dev/null >"$ssr_file"; then
+    :
+  else
     rm -f "$ssr_file" 2>/dev/null
     echo "session-retry: cannot write $ssr_file (disk full or read-only?); event not recorded" >&2
     exit 0

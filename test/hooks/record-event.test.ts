@@ -58,6 +58,21 @@ t.test('a normal event becomes one journal line with what the supervisor needs',
   t.type(record.claudePid, 'number', 'records the Claude Code process id')
 })
 
+// Claude Code runs hooks with /bin/sh, which is bash on macOS: bash does not negate a failed
+// redirection (`if ! { …; } >file`), which once made stage 1 drop the event that creates the folders.
+t.test('with bash as sh (macOS), the first event in a new home creates the folders and is journaled', { skip: !existsSync('/bin/bash') && 'no /bin/bash here' }, async t => {
+  const dir = processDir(t, { bin: {} })
+  symlinkSync('/bin/bash', join(dir, 'bin', 'sh'))
+  const PATH = `${join(dir, 'bin')}:${process.env.PATH}`
+  for (const copy of ['cat', 'builtin']) {
+    const home = join(dir, `home-${copy}`)
+    const run = await runHook(payload(), { SESSION_RETRY_HOME: home, PATH, ssr_copy: copy === 'builtin' ? 'builtin' : undefined })
+    t.equal(run.code, 0, copy)
+    t.equal(run.stderr, '', copy)
+    t.equal(await waitFor(() => journalLines(home, SESSION).length || undefined, { what: `the journal line (${copy})` }), 1, copy)
+  }
+})
+
 t.test('folders are 0700 and files 0600', async t => {
   const home = join(processDir(t), 'home')
   await recordOne(home)
