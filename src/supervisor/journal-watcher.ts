@@ -1,18 +1,26 @@
-// Watching is a hint, reading is the truth. Journals: one fs.watch on the events folder, which on
-// Linux is one inotify watch that names the file of every append and lists nothing. chokidar 5 did
-// this job before and cost most of the supervisor's CPU under load: each append made it re-list the
-// folder and stat every journal, and it held one watch per journal (bench/journal-watcher.bench.mjs
-// measures both). The spool holds a few short-lived files: chokidar watches it, and since it drops
-// the last change of a burst (paulmillr/chokidar#1455) every spool event also schedules a trailing
-// sweep. The periodic reconcile (readdir + stat) catches whatever either watcher missed.
-import { watch, type FSWatcher } from 'chokidar'
-import { readdirSync, statSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs'
-import { basename, join } from 'node:path'
+// Watching is a hint, reading is the truth. The events folder and the spool each have one fs.watch
+// (folder-watch.ts). chokidar 5 watched both before: on each append it re-listed the events folder
+// and stat-ed every journal (bench/journal-watcher.bench.mjs measures both), and on each spool file
+// it re-listed the spool and stat-ed its entries while the hook that wrote it was still running,
+// which Claude Code waits for. A spool change is swept SPOOL_SETTLE_MS later, and once more
+// TRAILING_SWEEP_MS after the last one (the last write of a file may come after a sweep that found
+// it incomplete). The periodic reconcile (readdir + stat) catches whatever either watch missed.
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { FolderWatch } from './folder-watch.js'
 import { isValidSessionId } from '../home/session-id.js'
 
 export const TRAILING_SWEEP_MS = 100
+/**
+ * A spool event is swept this long after it, not at once: the hook that wrote the file is still
+ * running, and Claude Code waits for it. Sweeping at once put the supervisor's promote and state
+ * writes beside the hook on the CPU. Not pushed back by later events, so a busy spool is still
+ * swept every SPOOL_SETTLE_MS.
+ */
+export const SPOOL_SETTLE_MS = 25
 
 const JOURNAL_SUFFIX = '.jsonl'
+const SPOOL_SUFFIX = '.event'
 
 export interface JournalWatcherOptions {
   eventsDir: string
@@ -25,35 +33,37 @@ export interface JournalWatcherOptions {
 }
 
 export class JournalWatcher {
-  private journals: FolderWatcher | null = null
-  /** Which events folder is watched: one removed and made again is another. */
-  private watchedFolder: string | null = null
-  private spool: FSWatcher | null = null
+  private readonly journals: FolderWatch
+  private readonly spool: FolderWatch
   private trailing: NodeJS.Timeout | null = null
+  private settling: NodeJS.Timeout | null = null
   private stopped = false
 
-  constructor(private readonly options: JournalWatcherOptions) {}
+  constructor(private readonly options: JournalWatcherOptions) {
+    this.journals = new FolderWatch(
+      options.eventsDir,
+      name => {
+        // No name (some platforms, or an overflow): the next reconcile finds the journal.
+        const id = name === null ? null : journalId(name)
+        if (id !== null) options.onJournal(id)
+      },
+      options.onError,
+    )
+    this.spool = new FolderWatch(options.spoolDir, name => (name === null || name.endsWith(SPOOL_SUFFIX) ? this.spoolChanged() : undefined), options.onError)
+  }
 
   async start(): Promise<void> {
-    this.watchJournals()
-    const spool = watch(this.options.spoolDir, {
-      ignoreInitial: true,
-      depth: 0,
-      // chokidar asks once without stats for every path, the folder included: ignore only what is
-      // known to be a file and is not an event (a claimed one).
-      ignored: (path, stats) => !!stats?.isFile() && !path.endsWith('.event'),
-    })
-    this.spool = spool
-    spool.on('add', () => this.spoolChanged())
-    spool.on('change', () => this.spoolChanged())
-    spool.on('error', error => this.options.onError(error))
-    await new Promise<void>(resolve => spool.once('ready', () => resolve()))
+    this.journals.renew()
+    this.spool.renew()
   }
 
   /** Journals with bytes beyond what was applied, whatever the watcher said (one stat per journal). */
   reconcile(): string[] {
     // A watch lost to an error, or to its folder (removed and made again), is set up anew here.
-    if (!this.stopped && (!this.journals || folderIdentity(this.options.eventsDir) !== this.watchedFolder)) this.watchJournals()
+    if (!this.stopped) {
+      this.journals.renew()
+      this.spool.renew()
+    }
     const behind: string[] = []
     let names: string[]
     try {
@@ -72,55 +82,22 @@ export class JournalWatcher {
   async stop(): Promise<void> {
     this.stopped = true
     if (this.trailing) clearTimeout(this.trailing)
-    this.journals?.close()
-    this.journals = null
-    await this.spool?.close()
-  }
-
-  private watchJournals(): void {
-    this.journals?.close()
-    this.journals = null
-    this.watchedFolder = folderIdentity(this.options.eventsDir)
-    const self = basename(this.options.eventsDir)
-    try {
-      const watcher = watchFolder(this.options.eventsDir, (_type, name) => {
-        // The folder itself went away: this watch sees nothing more, the reconcile sets up another.
-        if (name === self) return this.lose(watcher)
-        // No name (some platforms, or an overflow): the next reconcile finds the journal.
-        const id = typeof name === 'string' ? journalId(name) : null
-        if (id !== null) this.options.onJournal(id)
-      })
-      watcher.on('error', error => {
-        this.lose(watcher)
-        this.options.onError(error)
-      })
-      this.journals = watcher
-    } catch (error) {
-      this.options.onError(error)
-    }
-  }
-
-  private lose(watcher: FolderWatcher): void {
-    watcher.close()
-    if (this.journals === watcher) this.journals = null
+    if (this.settling) clearTimeout(this.settling)
+    this.journals.close()
+    this.spool.close()
   }
 
   private spoolChanged(): void {
-    this.options.onSpool()
+    if (this.stopped) return
+    this.settling ??= setTimeout(() => {
+      this.settling = null
+      this.options.onSpool()
+    }, SPOOL_SETTLE_MS)
     if (this.trailing) clearTimeout(this.trailing)
     this.trailing = setTimeout(() => {
       this.trailing = null
       this.options.onSpool()
     }, TRAILING_SWEEP_MS)
-  }
-}
-
-function folderIdentity(dir: string): string | null {
-  try {
-    const stat = statSync(dir)
-    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`
-  } catch {
-    return null
   }
 }
 

@@ -4,7 +4,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { JournalWatcher, TRAILING_SWEEP_MS } from '../../src/supervisor/journal-watcher.js'
+import { JournalWatcher, SPOOL_SETTLE_MS, TRAILING_SWEEP_MS } from '../../src/supervisor/journal-watcher.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const A = '0a38aaaa-1111-2222-3333-444455556666'
@@ -32,7 +32,8 @@ function world(t: Test) {
   return { eventsDir, spoolDir, journals, errors, offsets, watcher, spool: () => spool }
 }
 
-t.test('pinned: a trailing spool sweep 100 ms after the last spool event', async t => {
+t.test('pinned: a spool event is swept 25 ms after it, and again 100 ms after the last one', async t => {
+  t.equal(SPOOL_SETTLE_MS, 25)
   t.equal(TRAILING_SWEEP_MS, 100)
 })
 
@@ -65,6 +66,33 @@ t.test('the reconcile lists journals with unread bytes, whatever the watcher saw
   t.same(w.watcher.reconcile(), [B])
   w.offsets.set(B, 8)
   t.same(w.watcher.reconcile(), [])
+})
+
+t.test('a spool lost with its folder is watched again after the reconcile', async t => {
+  const w = world(t)
+  await w.watcher.start()
+  rmSync(w.spoolDir, { recursive: true })
+  mkdirSync(w.spoolDir)
+  w.watcher.reconcile()
+  writeFileSync(join(w.spoolDir, 'y.event'), 'ssr1 1 2 \n{}')
+  await waitFor(() => w.spool() >= 1, { what: 'a spool file in the new folder' })
+  t.pass('watching the new spool')
+})
+
+t.test('nothing is swept once stopped', async t => {
+  const w = world(t)
+  await w.watcher.start()
+  writeFileSync(join(w.spoolDir, 'x.event'), 'ssr1 1 2 \n{}')
+  await w.watcher.stop()
+  const before = w.spool()
+  // A second watcher on the same folders: its sweeps are the sign the change was delivered.
+  let otherSweeps = 0
+  const other = new JournalWatcher({ eventsDir: w.eventsDir, spoolDir: w.spoolDir, onJournal: () => {}, onSpool: () => otherSweeps++, onError: () => {}, appliedOffset: () => 0 })
+  t.teardown(() => other.stop())
+  await other.start()
+  writeFileSync(join(w.spoolDir, 'z.event'), 'ssr1 1 2 \n{}')
+  await waitFor(() => otherSweeps >= 2, { what: 'the second watcher\'s sweeps' })
+  t.equal(w.spool(), before, 'the stopped watcher swept nothing')
 })
 
 t.test('a watch lost with its folder is set up again by the reconcile', async t => {
