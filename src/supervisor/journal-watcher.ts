@@ -2,22 +2,22 @@
 // (folder-watch.ts). chokidar 5 watched both before: on each append it re-listed the events folder
 // and stat-ed every journal (bench/journal-watcher.bench.mjs measures both), and on each spool file
 // it re-listed the spool and stat-ed its entries while the hook that wrote it was still running,
-// which Claude Code waits for. A spool change is swept SPOOL_SETTLE_MS later, and once more
-// TRAILING_SWEEP_MS after the last one (the last write of a file may come after a sweep that found
-// it incomplete). The periodic reconcile (readdir + stat) catches whatever either watch missed.
+// which Claude Code waits for. A spool change is swept SPOOL_SETTLE_MS later; a write after that
+// sweep (a file it found incomplete) is a change of its own. The periodic reconcile (readdir +
+// stat) catches whatever either watch missed.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { FolderWatch } from './folder-watch.js'
 import { isValidSessionId } from '../home/session-id.js'
 
-export const TRAILING_SWEEP_MS = 100
 /**
- * A spool event is swept this long after it, not at once: the hook that wrote the file is still
- * running, and Claude Code waits for it. Sweeping at once put the supervisor's promote and state
- * writes beside the hook on the CPU. Not pushed back by later events, so a busy spool is still
- * swept every SPOOL_SETTLE_MS.
+ * A spool file is promoted this long after the change that named it, together with whatever else
+ * changed meanwhile, not at once. Claude Code is busiest around its hooks (starting, sending the
+ * prompt, finishing a turn), and a supervisor promoting and writing state files then competes with
+ * it for the CPU; a second later it is usually waiting for the API or for the user. Nothing waits
+ * on this: before a due session is resumed, the spool is promoted at once (supervisor.ts).
  */
-export const SPOOL_SETTLE_MS = 25
+export const SPOOL_SETTLE_MS = 1000
 
 const JOURNAL_SUFFIX = '.jsonl'
 const SPOOL_SUFFIX = '.event'
@@ -35,7 +35,6 @@ export interface JournalWatcherOptions {
 export class JournalWatcher {
   private readonly journals: FolderWatch
   private readonly spool: FolderWatch
-  private trailing: NodeJS.Timeout | null = null
   private settling: NodeJS.Timeout | null = null
   private stopped = false
 
@@ -81,7 +80,6 @@ export class JournalWatcher {
 
   async stop(): Promise<void> {
     this.stopped = true
-    if (this.trailing) clearTimeout(this.trailing)
     if (this.settling) clearTimeout(this.settling)
     this.journals.close()
     this.spool.close()
@@ -93,11 +91,6 @@ export class JournalWatcher {
       this.settling = null
       this.options.onSpool()
     }, SPOOL_SETTLE_MS)
-    if (this.trailing) clearTimeout(this.trailing)
-    this.trailing = setTimeout(() => {
-      this.trailing = null
-      this.options.onSpool()
-    }, TRAILING_SWEEP_MS)
   }
 }
 

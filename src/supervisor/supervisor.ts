@@ -366,6 +366,12 @@ export class Supervisor {
       const runtime = this.sessions.get(id)
       // Every action is journaled first: without the lock or a writable home, none is taken.
       if (!runtime || !this.home.mayAct) return
+      // What the session's hooks said last (it was opened again, a prompt was sent) may still be in
+      // the spool, which is swept a moment after each change: it is read before the decision.
+      if (runtime.state === 'due') {
+        this.promoteSpool()
+        await this.drain(id)
+      }
       // A resume starts only once its decision is in the journal, applied and written.
       if (runtime.state === 'due') await this.runner.onDue(runtime, () => this.drainAndWrite(id))
       else if (runtime.state === 'scheduled') {

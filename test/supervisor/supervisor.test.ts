@@ -2,7 +2,7 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { randomUUID } from 'node:crypto'
-import { appendFileSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendRecord } from '../../src/journal/append-record.js'
@@ -199,6 +199,30 @@ t.test('a controllable clock: scheduled until the reset, then one resume that co
   await supervisor.tick()
   t.equal(resumeStarts(paths, id), 1, 'a later tick starts nothing more')
   t.equal(supervisor.stats.ticks, 3, 'each tick counted once it is done (/metrics reports them)')
+})
+
+t.test('a due session reopened a moment ago is not resumed: the spool is read before the decision', async t => {
+  // The SessionStart of the user's own `claude --resume` is still in the spool (swept a moment after
+  // each change) when the retry falls due.
+  let clock = Date.parse('2026-11-28T09:00:00Z')
+  const { project, paths, supervisor } = await worldWithStandInClaude(t, () => clock)
+  await supervisor.restoreAll()
+  const id = randomUUID()
+  closedAfterLimit(paths, id, { at: clock, cwd: project, resetAt: clock + 3_600_000 })
+  await supervisor.refresh(id)
+  const session = supervisor.sessions.get(id)!
+  const payload = { session_id: id, hook_event_name: 'SessionStart', source: 'resume', cwd: project }
+  mkdirSync(paths.spoolDir, { recursive: true })
+  // This test's process stands in for the Claude Code that reopened it.
+  writeFileSync(join(paths.spoolDir, `${randomUUID()}.event`), `ssr1 ${process.pid} ${process.pid}  \n${JSON.stringify(payload)}`)
+  clock = session.context.retryAt!
+  // What the machine's own timer does at the retry time (a tick would sweep the spool first).
+  session.send({ type: 'rearm', at: clock })
+  t.equal(session.state, 'due')
+  await supervisor.check(id)
+  t.equal(resumeStarts(paths, id), 0, 'no resume started')
+  t.equal(session.state, 'active', 'the user has it again')
+  t.match(readFileSync(sessionFile(paths, id, 'journal'), 'utf8'), /"event":"SessionStart","sessionId":"[^"]+","origin":"hook","cwd":"[^"]+","source":"resume"/)
 })
 
 t.test('a restarted supervisor counts today\'s automatic resumes from the sessions that resumed today', async t => {
