@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { startFakeApi } from '../helpers/fake-anthropic-api.js'
 import { makeSandbox, runClaude, type ClaudeSandbox } from '../helpers/claude-cli.js'
 import { repoRoot } from '../helpers/hook-process.js'
+import { waitFor } from '../helpers/wait-for.js'
 import { cliMain, readState, startSupervisor, supervisorEnv, waitForState, type SupervisorProcess } from '../helpers/supervisor-process.js'
 
 // Six claude runs and three supervisors: minutes on a loaded machine.
@@ -79,7 +80,11 @@ t.test('acceptEdits: resumed in acceptEdits, the file is written, the run is "co
   t.ok(existsSync(s.lastRun.logFile), 'the log file is named')
   const start = journal(id).find(r => r.event === 'ResumeStarted')!
   t.match(start, { mode: 'spawn', permissionMode: 'acceptEdits', marked: true })
-  const ownStart = journal(id).filter(r => r.event === 'SessionStart' && r.source === 'resume')
+  // The run's own hook events reach the journal through the spool, which the supervisor sweeps a
+  // moment after each change: possibly after the run's exit made the session active.
+  const resumedStarts = () => journal(id).filter(r => r.event === 'SessionStart' && r.source === 'resume')
+  await waitFor(() => resumedStarts().length > 0, { what: 'the resumed run\'s SessionStart in the journal' })
+  const ownStart = resumedStarts()
   t.equal(ownStart.length, 1, 'the resumed run started once')
   t.equal(ownStart[0]!.runAttempt, 1, 'its SessionStart says it is our attempt 1')
 })
